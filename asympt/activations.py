@@ -1,0 +1,343 @@
+"""Activation functions: a registry of named activations and a restricted parser for user text.
+
+An :class:`Activation` knows its formula (a SymPy expression in ``x``), its parity, its
+homogeneity degree (x_+^a is homogeneous of degree a), its smoothness class (the order of its
+kink, or which analytic class its dual kernel falls in; THEORY section 7) and which dual map
+computes E[s(z1) s(z2)] and E[s'(z1) s'(z2)] (:mod:`asympt.dual_kernels`).
+
+Names understood by :func:`activation`:
+
+    relu, step, relu^A (A real > -1/2, e.g. relu^1.5, relu^3/2), relu2, relu3, leaky_relu[:SLOPE],
+    abs, identity, erf, tanh, sigmoid, softplus, gelu, silu, sin, cos,
+    or an expression in x such as ``x**3 - x`` or ``erf(x) + 0.1*x``.
+
+User text is parsed node by node with :mod:`ast` into SymPy; it is never passed to ``eval``,
+``sympify`` or ``parse_expr``. Only the variable ``x``, numbers, ``+ - * / **`` (integer powers
+of at most 12 on non-constant bases) and the smooth functions erf, tanh, sin, cos, exp,
+sigmoid, softplus, gelu, silu are accepted.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+
+import sympy
+
+from .errors import InvalidInput
+
+__all__ = ["Activation", "Smoothness", "activation", "available", "x"]
+
+#: The activation variable.
+x = sympy.Symbol("x", real=True)
+
+_MAX_POWER = 12
+_MAX_NODES = 200
+_MAX_CONST = 10**6
+
+
+@dataclass(frozen=True)
+class Smoothness:
+    """Smoothness class of an activation, as it matters for the kernel spectrum.
+
+    kind:
+      * ``"kink"``: x_+^a-type non-smoothness of order ``a`` at 0 (ReLU a = 1, step a = 0);
+        power-law eigenvalues.
+      * ``"polynomial"``: finite-rank kernel.
+      * ``"geometric"``: dual kernel analytic in a disc of radius R > 1 (erf, GELU);
+        eigenvalues ~ rho^-k.
+      * ``"strip"``: activation analytic in a strip |Im x| < ``tau`` (tanh, sigmoid, softplus,
+        SiLU); Hermite coefficients ~ exp(-2 tau sqrt(n)); ln mu_k ~ -k^(2/3).
+      * ``"entire"``: entire of exponential type (sin, cos); mu_k ~ (q/2)^k / Gamma(k + d/2).
+    """
+
+    kind: str
+    order: object = None  # kink order a (SymPy number) for kind == "kink"
+    tau: object = None  # strip half-width for kind == "strip"
+
+    def describe(self) -> str:
+        if self.kind == "kink":
+            return f"kink of order {self.order} at 0 (like x_+^{self.order})"
+        if self.kind == "polynomial":
+            return "polynomial (finite-rank kernel)"
+        if self.kind == "geometric":
+            return "analytic; dual kernel analytic beyond |u| = 1 (geometric Hermite decay)"
+        if self.kind == "strip":
+            return f"analytic in the strip |Im x| < {self.tau} (stretched-exponential spectrum)"
+        if self.kind == "entire":
+            return "entire of exponential type (super-exponential spectrum)"
+        return self.kind
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A scalar activation function s(x).
+
+    Attributes:
+        name: canonical name (``"relu"``, ``"relu^3/2"``, ``"leaky_relu:1/10"``, or the user text).
+        expr: SymPy expression in :data:`x` (piecewise-free forms use Heaviside/Max where needed).
+        family: which dual map applies (``"homogeneous"``, ``"erf"``, ``"sin"``, ``"cos"``,
+            ``"polynomial"``, ``"numeric"``).
+        degree: homogeneity degree a for the ``homogeneous`` family (else None).
+        parity: ``"even"``, ``"odd"`` or None.
+        smoothness: :class:`Smoothness`.
+        params: extra parameters (e.g. ``slope`` of leaky ReLU, ``kind`` of the homogeneous map).
+    """
+
+    name: str
+    expr: sympy.Expr
+    family: str
+    smoothness: Smoothness
+    parity: str | None = None
+    degree: object = None
+    params: tuple = field(default_factory=tuple)
+
+    def param(self, key, default=None):
+        return dict(self.params).get(key, default)
+
+    @property
+    def has_derivative_kernel(self) -> bool:
+        """Whether E[s'(z1) s'(z2)] is finite (needed to train any layer below the last)."""
+        if self.family == "homogeneous" and self.param("kind") in ("power",):
+            return sympy.Rational(self.degree) > sympy.Rational(1, 2)
+        if self.family == "homogeneous" and self.param("kind") == "step":
+            return False
+        return True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _rational(text: str, what: str):
+    """Parse a decimal or p/q string into an exact SymPy Rational (no eval)."""
+    text = text.strip()
+    try:
+        if "/" in text:
+            p, q = text.split("/")
+            value = Fraction(int(p), int(q))
+        else:
+            value = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise InvalidInput(f"{what} must be a number such as 0.5 or 3/2: {text!r}") from None
+    if abs(value) > _MAX_CONST:
+        raise InvalidInput(f"{what} must have magnitude <= {_MAX_CONST}: {text!r}")
+    return sympy.Rational(value.numerator, value.denominator)
+
+
+def _power(a) -> Activation:
+    a = sympy.Rational(a)
+    if a <= sympy.Rational(-1, 2):
+        raise InvalidInput(f"activation relu^a needs a > -1/2 (else E[s(z)^2] is infinite): a = {a}")
+    if a > 20:
+        raise InvalidInput(f"activation relu^a needs a <= 20: a = {a}")
+    if a == 0:
+        return Activation("step", sympy.Heaviside(x, 0), "homogeneous", Smoothness("kink", a), None, a,
+                          (("kind", "step"),))
+    if a == 1:
+        return Activation("relu", sympy.Max(x, 0), "homogeneous", Smoothness("kink", a), None, a,
+                          (("kind", "power"),))
+    return Activation(f"relu^{a}", sympy.Max(x, 0) ** a, "homogeneous", Smoothness("kink", a), None, a,
+                      (("kind", "power"),))
+
+
+def _leaky(slope) -> Activation:
+    s = sympy.Rational(slope)
+    if s == 1:
+        return _NAMED["identity"]()
+    return Activation(f"leaky_relu:{s}", sympy.Max(x, 0) + s * sympy.Min(x, 0), "homogeneous",
+                      Smoothness("kink", sympy.Integer(1)), None, sympy.Integer(1),
+                      (("kind", "leaky"), ("slope", s)))
+
+
+def _sigmoid(z):
+    return 1 / (1 + sympy.exp(-z))
+
+
+def _gelu(z):
+    return z * (1 + sympy.erf(z / sympy.sqrt(2))) / 2
+
+
+_NAMED = {
+    "relu": lambda: _power(1),
+    "step": lambda: _power(0),
+    "heaviside": lambda: _power(0),
+    "relu2": lambda: _power(2),
+    "relu3": lambda: _power(3),
+    "abs": lambda: Activation("abs", sympy.Abs(x), "homogeneous", Smoothness("kink", sympy.Integer(1)),
+                              "even", sympy.Integer(1), (("kind", "abs"),)),
+    "identity": lambda: Activation("identity", x, "homogeneous", Smoothness("polynomial"), "odd",
+                                   sympy.Integer(1), (("kind", "identity"),)),
+    "erf": lambda: Activation("erf", sympy.erf(x), "erf", Smoothness("geometric"), "odd"),
+    "sin": lambda: Activation("sin", sympy.sin(x), "sin", Smoothness("entire"), "odd"),
+    "cos": lambda: Activation("cos", sympy.cos(x), "cos", Smoothness("entire"), "even"),
+    "tanh": lambda: Activation("tanh", sympy.tanh(x), "numeric", Smoothness("strip", tau=sympy.pi / 2), "odd"),
+    "sigmoid": lambda: Activation("sigmoid", _sigmoid(x), "numeric", Smoothness("strip", tau=sympy.pi)),
+    "softplus": lambda: Activation("softplus", sympy.log(1 + sympy.exp(x)), "numeric",
+                                   Smoothness("strip", tau=sympy.pi)),
+    "silu": lambda: Activation("silu", x * _sigmoid(x), "numeric", Smoothness("strip", tau=sympy.pi)),
+    "gelu": lambda: Activation("gelu", _gelu(x), "numeric", Smoothness("geometric")),
+}
+
+_POWER_RE = re.compile(r"^relu\s*(?:\^|\*\*)\s*\(?\s*(.+?)\s*\)?$")
+_LEAKY_RE = re.compile(r"^leaky_relu(?:\s*[:=]\s*(.+))?$")
+
+
+def available() -> list[str]:
+    """Names of the registered activations (the relu^a and leaky_relu:SLOPE families included)."""
+    return sorted(set(_NAMED) - {"heaviside"}) + ["relu^A", "leaky_relu:SLOPE"]
+
+
+@lru_cache(maxsize=256)
+def activation(spec) -> Activation:
+    """Return the :class:`Activation` named by ``spec`` (a name, a family member or an expression).
+
+    >>> activation("relu").degree
+    1
+    >>> activation("relu^3/2").name
+    'relu^3/2'
+    >>> activation("x**3 - x").parity
+    'odd'
+    >>> activation("__import__('os').system('true')")
+    Traceback (most recent call last):
+    ...
+    asympt.errors.InvalidInput: activation: only the variable x is allowed, got a call to "__import__('os').system" (allowed functions: cos, erf, exp, gelu, sigmoid, silu, sin, softplus, tanh)
+    """
+    if isinstance(spec, Activation):
+        return spec
+    if not isinstance(spec, str):
+        raise InvalidInput(f"activation must be a name or an expression in x: {spec!r}")
+    text = spec.strip()
+    if len(text) > 300:
+        raise InvalidInput(f"activation text must be at most 300 characters: {len(text)} given")
+    low = text.lower()
+    if low in _NAMED:
+        return _NAMED[low]()
+    m = _POWER_RE.match(low)
+    if m:
+        return _power(_rational(m.group(1), "activation exponent a in relu^a"))
+    m = _LEAKY_RE.match(low)
+    if m:
+        slope = _rational(m.group(1), "leaky_relu slope") if m.group(1) else sympy.Rational(1, 100)
+        return _leaky(slope)
+    expr = parse_expression(text)
+    return _from_expression(text, expr)
+
+
+# ----------------------------------------------------------------------------------------------
+# Restricted parser
+# ----------------------------------------------------------------------------------------------
+
+_FUNCS = {
+    "erf": sympy.erf,
+    "tanh": sympy.tanh,
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+    "exp": sympy.exp,
+    "sigmoid": _sigmoid,
+    "softplus": lambda z: sympy.log(1 + sympy.exp(z)),
+    "gelu": _gelu,
+    "silu": lambda z: z * _sigmoid(z),
+}
+
+
+def parse_expression(text: str) -> sympy.Expr:
+    """Parse ``text`` (an expression in x) into SymPy without evaluating any Python code.
+
+    >>> parse_expression("erf(x) + 0.1*x")
+    x/10 + erf(x)
+    >>> parse_expression("x**1000")
+    Traceback (most recent call last):
+    ...
+    asympt.errors.InvalidInput: activation: powers must be integers between -12 and 12, got 1000
+    """
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        raise InvalidInput(f"activation is not a registered name nor a valid expression in x: {text!r}") from None
+    nodes = sum(1 for _ in ast.walk(tree))
+    if nodes > _MAX_NODES:
+        raise InvalidInput(f"activation expression too large: {nodes} nodes (at most {_MAX_NODES})")
+    return _build(tree.body)
+
+
+def _build(node) -> sympy.Expr:
+    if isinstance(node, ast.Name):
+        if node.id == "x":
+            return x
+        if node.id == "pi":
+            return sympy.pi
+        raise InvalidInput(f"activation: unknown name {node.id!r}; only the variable x (and pi) is allowed")
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            raise InvalidInput(f"activation: only numeric constants are allowed, got {node.value!r}")
+        if abs(node.value) > _MAX_CONST:
+            raise InvalidInput(f"activation: constants must have magnitude <= {_MAX_CONST}, got {node.value!r}")
+        if isinstance(node.value, int):
+            return sympy.Integer(node.value)
+        return sympy.Rational(Fraction(repr(node.value)).limit_denominator(10**12))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = _build(node.operand)
+        return -inner if isinstance(node.op, ast.USub) else inner
+    if isinstance(node, ast.BinOp):
+        left = _build(node.left)
+        right = _build(node.right)
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if isinstance(node.op, ast.Div):
+            if right == 0:
+                raise InvalidInput("activation: division by zero")
+            return left / right
+        if isinstance(node.op, ast.Pow):
+            if not right.is_Integer or abs(int(right)) > _MAX_POWER:
+                raise InvalidInput(f"activation: powers must be integers between -{_MAX_POWER} and {_MAX_POWER}, "
+                                   f"got {right}")
+            return left ** right
+        raise InvalidInput(f"activation: operator {type(node.op).__name__} is not allowed (use + - * / **)")
+    if isinstance(node, ast.Call):
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if name not in _FUNCS:
+            shown = ast.unparse(node.func)[:40]
+            raise InvalidInput(f"activation: only the variable x is allowed, got a call to {shown!r} "
+                               f"(allowed functions: {', '.join(sorted(_FUNCS))})")
+        if len(node.args) != 1 or node.keywords:
+            raise InvalidInput(f"activation: {name}() takes exactly one argument")
+        return _FUNCS[name](_build(node.args[0]))
+    raise InvalidInput(f"activation: syntax {type(node).__name__} is not allowed in an expression in x")
+
+
+def _from_expression(text: str, expr: sympy.Expr) -> Activation:
+    if not expr.has(x):
+        raise InvalidInput(f"activation must depend on x: {text!r}")
+    if expr.has(sympy.zoo, sympy.oo, sympy.nan):
+        raise InvalidInput(f"activation is not finite: {text!r}")
+    # A rational function with a pole on the real line is not an activation.
+    numer, denom = sympy.fraction(sympy.together(expr))
+    if denom.has(x) and denom.is_polynomial(x):
+        if sympy.Poly(denom, x).count_roots() > 0:
+            raise InvalidInput(f"activation has a pole on the real line: {text!r}")
+    parity = None
+    if sympy.simplify(expr.subs(x, -x) - expr) == 0:
+        parity = "even"
+    elif sympy.simplify(expr.subs(x, -x) + expr) == 0:
+        parity = "odd"
+    if expr.is_polynomial(x):
+        return Activation(text, sympy.expand(expr), "polynomial", Smoothness("polynomial"), parity)
+    return Activation(text, expr, "numeric", _guess_smoothness(expr), parity)
+
+
+def _guess_smoothness(expr) -> Smoothness:
+    funcs = {type(f) for f in expr.atoms(sympy.Function)}
+    if expr.has(sympy.exp) or sympy.log in funcs or any("tanh" in str(f) for f in funcs) or expr.has(sympy.Pow) and \
+            any(p.exp.is_negative for p in expr.atoms(sympy.Pow) if p.base.has(x)):
+        # poles of exp-rational combinations off the real axis: analytic in a strip
+        return Smoothness("strip", tau=None)
+    if funcs <= {sympy.sin, sympy.cos}:
+        return Smoothness("entire")
+    return Smoothness("geometric")

@@ -1,0 +1,146 @@
+"""Command-line interface: ``asympt kernel | spectrum | xi | ...``.
+
+Commands are thin: click validates the input, the library computes, :mod:`asympt.report`
+renders. Heavy imports (SymPy, SciPy) happen inside the commands so that ``asympt --help``
+stays fast. Every error asympt raises on purpose becomes one line ``Error: ...`` and exit code 1;
+click's own usage errors exit with code 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+
+import click
+
+from . import __version__
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class _AsymptGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.ClickException:
+            raise
+        except Exception as err:  # noqa: BLE001 - turn our errors into one line
+            from .errors import AsymptError
+
+            if isinstance(err, AsymptError):
+                raise click.ClickException(str(err)) from None
+            if isinstance(err, (KeyboardInterrupt, SystemExit)):
+                raise
+            raise click.ClickException(f"internal error ({type(err).__name__}): {err}. "
+                                       "Please report this with the command line.") from None
+
+
+@click.group(cls=_AsymptGroup, context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="asympt")
+def main():
+    """asympt: large-time loss exponents of wide networks trained in the kernel (NTK) regime.
+
+    A wide network trained by gradient flow has, at large times, a loss L(t) ~ C t^(-xi). asympt
+    derives xi (and C) from the network's kernel k(u), u = x.x', on the sphere S^(d-1):
+    activation -> NNGP/NTK -> singular expansion -> Gegenbauer eigenvalues -> loss law.
+
+    \b
+    Examples:
+      asympt kernel --activation relu --layers 3 --series 6
+      asympt kernel --activation erf --bias 0.5 --at 0.3 --json
+    """
+
+
+def network_options(f):
+    """Options shared by every command that builds a network kernel."""
+    options = [
+        click.option("--activation", "-a", default="relu", show_default=True, metavar="NAME|EXPR",
+                     help="relu, step, relu^A (A > -1/2), relu2, relu3, leaky_relu[:SLOPE], abs, identity, erf, "
+                          "tanh, sigmoid, softplus, gelu, silu, sin, cos, or an expression in x such as "
+                          "'x**3 - x' (parsed, never evaluated)."),
+        click.option("--layers", "-L", type=click.IntRange(min=2, max=12), default=2, show_default=True,
+                     help="Number of weight layers (2 = one hidden layer)."),
+        click.option("--bias", type=click.FloatRange(min=0), default=None,
+                     help="Bias scale sigma_b used in every layer (default: no bias)."),
+        click.option("--sigma-w", default=None, metavar="S|S1,S2,..",
+                     help="Weight scale(s): one value for all layers or one per layer "
+                          "(default He: 1 in the first layer, sqrt(2) after)."),
+        click.option("--sigma-b", default=None, metavar="S|S1,S2,..",
+                     help="Bias scale(s) per layer (alternative to --bias)."),
+        click.option("--train", default="all", show_default=True, metavar="all|last|last-weights|1,3,..",
+                     help="Which layers train: all (NTK), last (random features / NNGP), or layer numbers."),
+        click.option("--convention", type=click.Choice(["he", "neural_tangents"]), default="he",
+                     show_default=True,
+                     help="he: defaults above; neural_tangents: the same sigma_w, sigma_b on every layer "
+                          "(readout included), as that library's 'ntk' parameterisation with x.x'/d = u."),
+    ]
+    for opt in reversed(options):
+        f = opt(f)
+    return f
+
+
+def _scales(text):
+    if text is None:
+        return None
+    parts = [p.strip() for p in str(text).split(",") if p.strip()]
+    if not parts:
+        return None
+    return parts if len(parts) > 1 else parts[0]
+
+
+def build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention):
+    from .networks import ntk
+
+    return ntk(activation, layers, _scales(sigma_w), _scales(sigma_b), bias=_bias_value(bias), train=train,
+               convention=convention)
+
+
+def _bias_value(bias):
+    if bias is None:
+        return None
+    from .activations import _rational
+
+    return _rational(repr(float(bias)), "bias")
+
+
+def json_option(f):
+    return click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")(f)
+
+
+def _emit(data, as_json, render):
+    if as_json:
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+    else:
+        click.echo(render(data))
+
+
+@main.command()
+@network_options
+@click.option("--at", "points", type=click.FloatRange(-1, 1), multiple=True, metavar="U",
+              help="Evaluate k at u = U (repeatable).")
+@click.option("--series", "nseries", type=click.IntRange(0, 40), default=6, show_default=True,
+              help="Number of power-series coefficients at u = 0 (0 to skip).")
+@click.option("--digits", type=click.IntRange(5, 100), default=15, show_default=True,
+              help="Digits for the values printed with --at (only trusted digits are shown).")
+@json_option
+def kernel(activation, layers, bias, sigma_w, sigma_b, train, convention, points, nseries, digits, as_json):
+    """The kernel k(u) of a network: closed form, power series, singular expansions, values.
+
+    \b
+    Example:
+      asympt kernel --activation relu --layers 3 --at 0.3 --at -0.5
+    """
+    from . import report
+
+    k = build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention)
+    data = report.kernel_report(k, points=points, nseries=nseries, digits=digits)
+    _emit(data, as_json, report.render_kernel)
+
+
+def run():  # pragma: no cover - console entry
+    main(prog_name="asympt")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,237 @@
+"""Deep fully connected networks -> NNGP and NTK as dot-product kernels on the sphere.
+
+Recursion (infinite width, NTK parameterisation; Neal 1996, Lee et al. 2018, Jacot et al. 2018;
+THEORY section 3), with q_l = Sigma^l(x, x) constant on the sphere:
+
+    Sigma^1 = sw_1^2 u + sb_1^2
+    Sigma^(l+1) = sw_(l+1)^2 V(q_l, Sigma^l) + sb_(l+1)^2,   Sigmadot^(l+1) = sw_(l+1)^2 Vd(q_l, Sigma^l)
+    Theta = sum over trained layers l of C_l prod_(m > l) Sigmadot^m,
+
+where C_l is the part of Sigma^l due to the trained parameters of layer l (its weights give
+Sigma^l - sb_l^2, its bias sb_l^2). ``train="all"`` gives the NTK Theta^L, ``train="last"`` the
+NNGP / random-features kernel Sigma^L.
+
+Entry points: :func:`network` (a validated :class:`Network` spec), :func:`ntk`, :func:`nngp`,
+which return :class:`asympt.kernel.DotProductKernel`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+
+from .activations import Activation, activation
+from .conventions import CONVENTIONS, he_scales
+from .errors import InvalidInput, check_int
+
+__all__ = ["Network", "network", "nngp", "ntk"]
+
+_MAX_LAYERS = 12
+
+
+@dataclass(frozen=True)
+class Network:
+    """A validated network specification (all scales exact SymPy numbers).
+
+    Attributes:
+        activation: the :class:`~asympt.activations.Activation` of every hidden layer.
+        layers: number L of weight layers (L = 2: one hidden layer).
+        sigma_w, sigma_b: per-layer weight and bias scales (length L).
+        train: frozenset of (layer, "w" | "b") pairs that are trained, layers numbered from 1.
+        convention: ``"he"`` or ``"neural_tangents"``.
+    """
+
+    activation: Activation
+    layers: int
+    sigma_w: tuple
+    sigma_b: tuple
+    train: frozenset
+    convention: str = "he"
+
+    @property
+    def has_bias(self) -> bool:
+        return any(b != 0 for b in self.sigma_b)
+
+    @property
+    def first_layer_bias(self) -> bool:
+        return self.sigma_b[0] != 0
+
+    def trained_layers(self) -> list[int]:
+        return sorted({layer for layer, _ in self.train})
+
+    def describe_training(self) -> str:
+        layers = self.trained_layers()
+        if layers == list(range(1, self.layers + 1)) and len(self.train) == 2 * self.layers:
+            return "all layers (NTK)"
+        if layers == [self.layers]:
+            return "last layer only (random features / NNGP kernel)"
+        return "layers " + ", ".join(str(x) for x in layers)
+
+    def describe(self) -> str:
+        hidden = self.layers - 1
+        sw = ", ".join(str(s) for s in self.sigma_w)
+        sb = ", ".join(str(s) for s in self.sigma_b)
+        return (f"{self.layers}-layer network ({hidden} hidden layer{'s' if hidden != 1 else ''}), "
+                f"activation {self.activation.name}, sigma_w = ({sw}), sigma_b = ({sb}), "
+                f"trained: {self.describe_training()}")
+
+
+def _scale_list(name, value, layers, default):
+    if value is None:
+        return [sympy.sympify(v) for v in default]
+    if isinstance(value, (list, tuple)):
+        vals = list(value)
+        if len(vals) == 1:
+            vals = vals * layers
+        if len(vals) != layers:
+            raise InvalidInput(f"{name} must have one value or one per layer ({layers}): got {len(vals)}")
+    else:
+        vals = [value] * layers
+    out = []
+    for v in vals:
+        try:
+            if isinstance(v, sympy.Basic):
+                s = v
+            elif isinstance(v, str):
+                from .activations import _rational  # restricted: numbers and p/q only
+
+                s = _rational(v, name)
+            elif isinstance(v, bool):
+                raise TypeError
+            elif isinstance(v, int):
+                s = sympy.Integer(v)
+            elif isinstance(v, float):
+                s = sympy.nsimplify(v, rational=True) if v == v else sympy.nan
+            else:
+                raise TypeError
+        except TypeError:
+            raise InvalidInput(f"{name} must be a number or a list of numbers: {v!r}") from None
+        if not s.is_real or s.is_negative or s.has(sympy.nan, sympy.oo, sympy.zoo):
+            raise InvalidInput(f"{name} must be non-negative: {v!r}")
+        out.append(s)
+    return out
+
+
+def _parse_train(train, layers) -> frozenset:
+    both = lambda ls: frozenset((l, p) for l in ls for p in ("w", "b"))  # noqa: E731
+    if train is None or train == "all":
+        return both(range(1, layers + 1))
+    if train == "last":
+        return both([layers])
+    if train == "last-weights":
+        return frozenset({(layers, "w")})
+    if isinstance(train, str):
+        parts = [p.strip() for p in train.split(",") if p.strip()]
+        try:
+            ls = [int(p) for p in parts]
+        except ValueError:
+            raise InvalidInput(f"train must be 'all', 'last', 'last-weights' or layer numbers like '1,3': "
+                               f"{train!r}") from None
+    else:
+        try:
+            ls = [int(p) for p in train]
+        except (TypeError, ValueError):
+            raise InvalidInput(f"train must be 'all', 'last' or a list of layer numbers: {train!r}") from None
+    if not ls:
+        raise InvalidInput("train must name at least one layer")
+    bad = [l for l in ls if not 1 <= l <= layers]
+    if bad:
+        raise InvalidInput(f"train: layer numbers must be between 1 and {layers}: {bad}")
+    return both(ls)
+
+
+def network(act="relu", layers: int = 2, sigma_w=None, sigma_b=None, *, bias=None, train="all",
+            convention: str = "he") -> Network:
+    """Validate and normalise a network specification.
+
+    ``bias`` is a shortcut for the same sigma_b on every layer. Defaults: He scales
+    (sigma_w = 1, sqrt(2), sqrt(2), ...) and no bias; with ``convention="neural_tangents"``
+    sigma_w defaults to 1 on every layer and a scalar applies to every layer, the readout included.
+
+    >>> network("relu", 3).sigma_w
+    (1, sqrt(2), sqrt(2))
+    >>> network("relu", 1)
+    Traceback (most recent call last):
+    ...
+    asympt.errors.InvalidInput: layers must be an integer >= 2: 1
+    """
+    act = activation(act)
+    layers = check_int("layers", layers, minimum=2, maximum=_MAX_LAYERS)
+    if convention not in CONVENTIONS:
+        raise InvalidInput(f"convention must be one of {list(CONVENTIONS)}: {convention!r}")
+    if bias is not None and sigma_b is not None:
+        raise InvalidInput("give either bias or sigma_b, not both")
+    if bias is not None:
+        sigma_b = bias
+    default_w = he_scales(layers) if convention == "he" else [1] * layers
+    sw = _scale_list("sigma_w", sigma_w, layers, default_w)
+    sb = _scale_list("sigma_b", sigma_b, layers, [0] * layers)
+    if any(s == 0 for s in sw):
+        raise InvalidInput("sigma_w must be positive in every layer (a zero weight scale disconnects the network)")
+    tr = _parse_train(train, layers)
+    if not act.has_derivative_kernel and any(l < layers for l, _ in tr):
+        raise InvalidInput(f"activation {act.name} has no finite derivative kernel E[s'(z)^2]: "
+                           "only the last layer can be trained (train='last')")
+    return Network(act, layers, tuple(sw), tuple(sb), tr, convention)
+
+
+def ntk(act="relu", layers: int = 2, sigma_w=None, sigma_b=None, *, bias=None, train="all",
+        convention: str = "he"):
+    """Neural tangent kernel (train="all" by default) as a :class:`~asympt.kernel.DotProductKernel`.
+
+    >>> k = ntk("relu")
+    >>> k.value_at_one
+    2
+    """
+    from .kernel import DotProductKernel
+
+    return DotProductKernel(network(act, layers, sigma_w, sigma_b, bias=bias, train=train, convention=convention))
+
+
+def nngp(act="relu", layers: int = 2, sigma_w=None, sigma_b=None, *, bias=None, convention: str = "he"):
+    """NNGP kernel Sigma^L (= the kernel of training the last layer, weights and bias).
+
+    >>> nngp("relu").value_at_one
+    1
+    """
+    return ntk(act, layers, sigma_w, sigma_b, bias=bias, train="last", convention=convention)
+
+
+def recursion(net: Network, s1, V, Vd, variances):
+    """Run the NNGP/NTK recursion with any arithmetic (SymPy, numpy, mpmath, GSeries).
+
+    ``s1`` is Sigma^1 (as an object of that arithmetic), ``V(l, q, c)`` and ``Vd(l, q, c)`` return
+    the dual maps for layer l's input, ``variances[l-1]`` is q_l = Sigma^l(1).
+    Returns (Sigma^L, Theta) where Theta is the kernel of the trained parameters.
+    """
+    sigma = s1
+    theta = _trained_part(net, 1, sigma)
+    for l in range(2, net.layers + 1):
+        q = variances[l - 2]
+        sw2 = net.sigma_w[l - 1] ** 2
+        sb2 = net.sigma_b[l - 1] ** 2
+        dot = None
+        if theta is not None:
+            dot = Vd(l, q, sigma) * sw2
+        sigma = V(l, q, sigma) * sw2 + sb2
+        part = _trained_part(net, l, sigma)
+        if theta is not None:
+            theta = dot * theta
+            theta = theta + part if part is not None else theta
+        else:
+            theta = part
+    return sigma, theta
+
+
+def _trained_part(net, l, sigma):
+    w = (l, "w") in net.train
+    b = (l, "b") in net.train
+    sb2 = net.sigma_b[l - 1] ** 2
+    if w and b:
+        return sigma
+    if w:
+        return sigma - sb2
+    if b and sb2 != 0:
+        return sigma * 0 + sb2
+    return None

@@ -1,0 +1,69 @@
+"""Command-line behaviour: one-line errors with non-zero exits, JSON that parses, a fast --help."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from asympt.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+BAD_INPUT = [
+    (("kernel", "-a", "nosuchthing"), "activation", 1),
+    (("kernel", "-a", "relu^-1"), "relu^a", 1),
+    (("kernel", "-a", "__import__('os').system('true')"), "only the variable x", 1),
+    (("kernel", "-a", "x**100000"), "powers", 1),
+    (("kernel", "-a", "x" + "+x" * 400), "activation", 1),
+    (("kernel", "--layers", "1"), "--layers", 2),
+    (("kernel", "--sigma-w", "-1"), "sigma_w", 1),
+    (("kernel", "--bias", "-0.5"), "--bias", 2),
+    (("kernel", "--train", "7"), "train", 1),
+    (("kernel", "-a", "step", "--train", "all"), "step", 1),
+]
+
+
+@pytest.mark.parametrize(("args", "needle", "code"), BAD_INPUT)
+def test_bad_input_is_one_line_error(args, needle, code):
+    res = run(*args)
+    assert res.exit_code == code
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert "Traceback" not in res.output
+    err_lines = [line for line in res.output.splitlines() if line.startswith("Error")]
+    assert len(err_lines) == 1 and needle in err_lines[0]
+
+
+def test_malicious_expression_is_not_evaluated(tmp_path, monkeypatch):
+    marker = tmp_path / "pwned"
+    res = run("kernel", "-a", f"__import__('pathlib').Path('{marker}').touch()")
+    assert res.exit_code == 1
+    assert not marker.exists()
+
+
+def test_kernel_json_parses_and_carries_exact_values():
+    res = run("kernel", "-a", "relu", "--at", "0", "--series", "3", "--json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    text = json.dumps(data)
+    # He 2-layer ReLU NTK: k(0) = 1/pi (THEORY section 3), k(1) = 2
+    assert "1/pi" in text
+    assert "0.318309886" in text
+
+
+def test_help_does_not_import_sympy_or_scipy():
+    code = ("import sys; from asympt.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('sympy', 'scipy', 'numpy', 'mpmath') if m in sys.modules]\n"
+            "print('HEAVY', heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "HEAVY []" in out
+
+
+def test_python_dash_m_entry_point():
+    out = subprocess.run([sys.executable, "-m", "asympt", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and "asympt" in out.stdout
