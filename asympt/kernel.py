@@ -228,11 +228,31 @@ class DotProductKernel:
         n = check_int("n", n, minimum=1, maximum=200)
         return power_series(self, n)
 
-    def singular(self, at: int = 1):
-        """:class:`~asympt.expansions.SingularExpansion` of k at u = ``at`` (+1 or -1)."""
+    def singular(self, at: int = 1, order=None):
+        """:class:`~asympt.expansions.SingularExpansion` of k at u = ``at`` (+1 or -1).
+
+        ``order`` is the power of (1 -+ u) to which terms are kept (default: three beyond the kink).
+        """
         from .expansions import singular_expansion
 
-        return singular_expansion(self, at)
+        cache = self.__dict__.setdefault("_singular_cache", {})
+        key = (at, order)
+        if key not in cache:
+            cache[key] = singular_expansion(self, at, order=order)
+        return cache[key]
+
+    @property
+    def leading_order(self):
+        """Expansion order that is enough for the leading singular term: kink order + 2.
+
+        The NTK of a kink of order a has gamma = a - 1/2 and the NNGP a + 1/2 at every depth and bias
+        (THEORY section 4, propagation rule), so terms up to (1 -+ u)^(a+2) contain the leading one with room to spare (a + 1 lost
+        the step kernel's t^(1/2) term to truncation inside the connection formula).
+        """
+        sm = self.network.activation.smoothness
+        if sm.kind != "kink":
+            return None
+        return sympy.Rational(sm.order) + 2
 
     def parity(self) -> str | None:
         """'even'/'odd' when k(-u) = +-k(u) structurally (no bias, activation of definite parity)."""
@@ -280,8 +300,8 @@ class DotProductKernel:
             return _poly_degree(part)
         # cheap certificate that the part is NOT a polynomial: a non-cancelling singular term
         try:
-            plus = self.singular(1)
-            minus = self.singular(-1)
+            plus = self.singular(1, order=self.leading_order)
+            minus = self.singular(-1, order=self.leading_order)
         except NotSupported:
             plus = minus = None
         if plus is not None and minus is not None:
