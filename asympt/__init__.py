@@ -1,3 +1,49 @@
-"""asympt: symbolic-numeric asymptotics of kernel-regime training of wide networks."""
+"""asympt: large-time loss exponents of wide networks trained in the kernel (NTK / lazy) regime.
+
+The public API is loaded lazily (PEP 562) so that ``import asympt`` and ``asympt --help`` stay fast:
+
+>>> import asympt
+>>> k = asympt.ntk("relu")                     # He 2-layer ReLU NTK on the sphere
+>>> k.value_at_one
+2
+>>> asympt.loss_law(k, dim=3, target="neuron").xi       # THEORY section 7 worked case
+1
+"""
+
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "Approx": "asympt.precision",
+    "DecayLaw": "asympt.decay",
+    "DotProductKernel": "asympt.kernel",
+    "LossLaw": "asympt.loss",
+    "Spectrum": "asympt.spectrum",
+    "activation": "asympt.activations",
+    "decay_law": "asympt.decay",
+    "eigenvalues": "asympt.spectrum",
+    "loss_curve": "asympt.curve",
+    "loss_law": "asympt.loss",
+    "multiplicity": "asympt.sphere",
+    "network": "asympt.networks",
+    "nngp": "asympt.networks",
+    "ntk": "asympt.networks",
+    "parse_target": "asympt.targets",
+    "Target": "asympt.targets",
+    "u": "asympt.conventions",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'asympt' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

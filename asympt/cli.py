@@ -138,6 +138,125 @@ def kernel(activation, layers, bias, sigma_w, sigma_b, train, convention, points
     _emit(data, as_json, report.render_kernel)
 
 
+def dim_option(f):
+    return click.option("--dim", "-d", type=click.IntRange(min=2, max=10**6), required=True,
+                        help="Ambient data dimension d; inputs on the sphere S^(d-1).")(f)
+
+
+@main.command()
+@dim_option
+@network_options
+@click.option("--kmax", type=click.IntRange(0, 100_000), default=30, show_default=True,
+              help="Largest degree k.")
+@click.option("--digits", type=click.IntRange(1, 300), default=15, show_default=True,
+              help="Correct significant digits required for every mu_k (only trusted digits are printed).")
+@click.option("--tier", type=click.Choice(["auto", "exact", "mpmath", "float64"]), default="auto",
+              show_default=True,
+              help="exact: closed forms (SymPy); mpmath: Gauss-Legendre in theta at any precision; "
+                   "float64: vectorized numpy with error bars; auto: the fastest that meets --digits.")
+@json_option
+def spectrum(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, kmax, digits, tier, as_json):
+    """Gegenbauer (Funk-Hecke) eigenvalues mu_k of the kernel on S^(d-1), with their asymptotic law.
+
+    mu_k has multiplicity N(d,k); the table shows mu_k (exact where a closed form exists), the law
+    A_p k^-alpha and the ratio to it, and the ratio to the exact Gamma-ratio approximant.
+
+    \b
+    Example:
+      asympt spectrum --dim 10 --activation relu --bias 1 --kmax 200 --digits 30
+    """
+    from . import report
+
+    k = build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention)
+    data = report.spectrum_report(k, dim, kmax, digits, tier)
+    _emit(data, as_json, report.render_spectrum)
+
+
+@main.command()
+@dim_option
+@network_options
+@click.option("--target", default="neuron", show_default=True, metavar="SPEC",
+              help="neuron (a teacher neuron with the network's activation), neuron:NAME, halfspace, "
+                   "cap:THETA0, sobolev:S, harmonic:K, powerlaw:BETA, rkhs:R.")
+@click.option("--data", type=click.Choice(["sphere", "euclidean"]), default="sphere", show_default=True,
+              help="sphere: uniform on S^(d-1); euclidean: inputs in R^d with a density (needs --bias).")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Learning rate eta of discrete gradient descent (default: gradient flow).")
+@click.option("--latex", is_flag=True, help="Print the law as LaTeX.")
+@json_option
+def xi(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, target, data, lr, latex, as_json):
+    """Large-time loss law L(t) ~ C t^-xi (or plateau / exponential / logarithmic) of kernel training.
+
+    \b
+    Examples:
+      asympt xi --dim 10 --activation relu
+      asympt xi --dim 3 --activation relu --target halfspace          # plateau
+      asympt xi --dim 5 --activation relu --bias 1 --target sobolev:2 --json
+    """
+    from . import report
+    from .loss import loss_law
+    from .targets import parse_target
+
+    k = build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention)
+    tgt = parse_target(target, default_activation=k.network.activation.name)
+    law = loss_law(k, dim, tgt, data=data, lr=lr)
+    if latex and not as_json:
+        click.echo(law.latex())
+        return
+    out = report.xi_report(k, dim, tgt, law)
+    _emit(out, as_json, report.render_xi)
+
+
+@main.command()
+@dim_option
+@network_options
+@click.option("--target", default="neuron", show_default=True, metavar="SPEC",
+              help="Target class, as for 'asympt xi'.")
+@click.option("--tmin", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+              help="First time.")
+@click.option("--tmax", type=click.FloatRange(min=0, min_open=True), default=1e6, show_default=True,
+              help="Last time.")
+@click.option("--points", type=click.IntRange(1, 200), default=7, show_default=True,
+              help="Number of log-spaced times.")
+@click.option("--digits", type=click.IntRange(5, 40), default=15, show_default=True,
+              help="Working digits (printed values show only the digits their error bound covers).")
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write a log-log plot (needs matplotlib: pip install 'asympt[plot]').")
+@json_option
+def curve(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, target, tmin, tmax, points, digits,
+          plot_file, as_json):
+    """Exact loss curve L(t) = 1/2 sum_k e_k exp(-2 mu_k t) beside its asymptotic law.
+
+    The local exponent -dlog L/dlog t tends to xi where the law is a power law.
+
+    \b
+    Example:
+      asympt curve --dim 3 --activation relu --target neuron --tmin 1e2 --tmax 1e6 --points 3
+    """
+    from . import report
+    from .curve import loss_curve
+    from .loss import loss_law
+    from .targets import parse_target
+
+    if tmax < tmin:
+        raise click.BadParameter(f"--tmax ({tmax}) must be >= --tmin ({tmin})", param_hint="--tmax")
+    k = build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention)
+    tgt = parse_target(target, default_activation=k.network.activation.name)
+    law = loss_law(k, dim, tgt)
+    if points == 1:
+        times = [tmin]
+    else:
+        import math
+
+        times = [float(f"{math.exp(math.log(tmin) + i * (math.log(tmax) - math.log(tmin)) / (points - 1)):.12g}")
+                 for i in range(points)]
+    pts = loss_curve(k, dim, tgt, times, digits=digits, law=law)
+    data = report.curve_report(k, dim, tgt, law, pts)
+    if plot_file:
+        report.plot_curve(data, plot_file)
+    _emit(data, as_json, report.render_curve)
+
+
 def run():  # pragma: no cover - console entry
     main(prog_name="asympt")
 

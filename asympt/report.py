@@ -11,7 +11,8 @@ import sympy
 
 from .precision import evaluate_twice
 
-__all__ = ["exact_and_decimal", "kernel_report", "render_kernel"]
+__all__ = ["exact_and_decimal", "kernel_report", "render_kernel", "render_spectrum", "render_xi",
+           "spectrum_report", "xi_report"]
 
 CONVENTION_LINE = ("conventions: u = x.x' on the unit sphere S^(d-1); NTK parameterisation "
                    "(weights and biases N(0,1), scales sigma_w, sigma_b)")
@@ -19,8 +20,10 @@ CONVENTION_LINE = ("conventions: u = x.x' on the unit sphere S^(d-1); NTK parame
 
 def exact_and_decimal(expr, digits: int = 12) -> dict:
     """{"exact": str, "decimal": str} for a SymPy number (decimal to ``digits`` significant digits)."""
+    from ._symbolic import safe_str
+
     expr = sympy.sympify(expr)
-    out = {"exact": sympy.sstr(expr)}
+    out = {"exact": safe_str(expr)}
     try:
         if expr.is_Float:
             out["exact"] = None
@@ -135,3 +138,202 @@ def render_kernel(d: dict) -> str:
         for v in d["values"]:
             lines.append(f"k({v['u']}) = {v['value']}")
     return "\n".join(lines)
+
+
+# ---- spectrum -------------------------------------------------------------------------------------
+
+def spectrum_report(kernel, dim, kmax, digits, tier) -> dict:
+    """Eigenvalues mu_0..mu_kmax with multiplicities, the asymptotic law and the ratio to it."""
+    from .decay import decay_law
+    from .spectrum import eigenvalues
+
+    spec = eigenvalues(kernel, dim, kmax, tier=tier, digits=digits)
+    try:
+        law = decay_law(kernel, dim)
+    except Exception as err:  # noqa: BLE001 - a spectrum without a law is still a spectrum
+        from .errors import AsymptError
+
+        if not isinstance(err, AsymptError):
+            raise
+        law = None
+    rows = []
+    with mpmath.workdps(max(digits, 15) + 10):
+        for ev in spec:
+            from .precision import format_sig
+
+            mu_text = "0" if ev.structural_zero else format_sig(ev.value, ev.abs_error, max_digits=max(digits, 15))
+            row = {"k": ev.k, "multiplicity": ev.multiplicity, "mu": mu_text,
+                   "abs_error": mpmath.nstr(ev.abs_error, 3) if not ev.structural_zero else "0",
+                   "exact": None if ev.exact is None else sympy.sstr(ev.exact),
+                   "structural_zero": ev.structural_zero}
+            if law is not None and ev.k >= 1:
+                g = law.gamma_ratio_mp(ev.k)
+                a = law.approx(ev.k)
+                if a is not None and a != 0:
+                    row["law"] = mpmath.nstr(mpmath.mpf(sympy.N(a, 20)), 6)
+                    if ev.value != 0:
+                        row["ratio_law"] = mpmath.nstr(ev.value / mpmath.mpf(sympy.N(a, 20)), 6)
+                if g is not None and g != 0 and ev.value != 0:
+                    row["ratio_gamma"] = mpmath.nstr(ev.value / g, 8)
+            rows.append(row)
+        trace = spec.trace_partial()
+    data = {"dim": dim, "kmax": kmax, "tier": spec.tier, "digits": digits,
+            "kernel": kernel.network.describe(), "rows": rows,
+            "trace_partial": mpmath.nstr(trace, 10), "trace_exact": exact_and_decimal(kernel.value_at_one),
+            "law": law.to_json() if law is not None else None}
+    return data
+
+
+def render_spectrum(data) -> str:
+    lines = [f"Kernel: {data['kernel']}", f"Sphere S^{data['dim'] - 1} (d = {data['dim']}), tier {data['tier']}, "
+             f"{data['digits']} digits requested; printed digits are covered by the error bound."]
+    law = data["law"]
+    if law is not None:
+        lines.append(f"Law: mu_k ~ A_p k^-alpha, alpha = {law['alpha']}, A_even = {law['A_even']} "
+                     f"({_short(law['A_even_decimal'])}), A_odd = {law['A_odd']} ({_short(law['A_odd_decimal'])})")
+        lines.append(f"Exact zeros: {law['zero_degrees']};  eigen-index law lambda_n ~ Lambda n^-nu, "
+                     f"nu = alpha/(d-1) = {law['nu']}, Lambda = {_short(law['Lambda_decimal'])}")
+    lines.append("")
+    mus = [r["exact"] if r["exact"] is not None and len(r["exact"]) < 40 else r["mu"] for r in data["rows"]]
+    w = max([len(m) for m in mus] + [8]) + 1
+    lines.append(f"{'k':>5} {'N(d,k)':>14}  {'mu_k':<{w}} {'A k^-alpha':>12} {'mu/law':>9} {'mu/gamma-ratio':>15}")
+    for r, mu in zip(data["rows"], mus):
+        lines.append(f"{r['k']:>5} {r['multiplicity']:>14}  {mu:<{w}} {r.get('law', ''):>12} "
+                     f"{r.get('ratio_law', ''):>9} {r.get('ratio_gamma', ''):>15}")
+    lines.append("")
+    lines.append(f"Trace check: sum_k N(d,k) mu_k over k <= {data['kmax']} = {data['trace_partial']} "
+                 f"-> k(1) = {data['trace_exact']['exact']}")
+    return "\n".join(lines)
+
+
+def _short(x):
+    return "-" if x is None else f"{x:.8g}"
+
+
+# ---- loss law -----------------------------------------------------------------------------------
+
+def _num(x, digits=12):
+    if x is None:
+        return None
+    return exact_and_decimal(x, digits)
+
+
+def xi_report(kernel, dim, target, law) -> dict:
+    net = kernel.network
+    return {
+        "setting": {
+            "network": net.describe(), "activation": net.activation.name, "layers": net.layers,
+            "train": net.describe_training(), "convention": net.convention, "dim": dim,
+            "data": law.data, "target": target.describe(),
+        },
+        "kind": law.kind,
+        "xi": _num(law.xi), "C": _num(law.C), "L_inf": _num(law.L_inf),
+        "alpha": _num(law.alpha), "beta": _num(law.beta), "nu": _num(law.nu), "kappa": _num(law.kappa),
+        "Lambda": _num(law.Lambda),
+        "approach": law.approach, "lr": None if law.lr is None else str(law.lr),
+        "explanation": list(law.explanation), "notes": list(law.notes),
+        "latex": law.latex(),
+    }
+
+
+def _ed(v) -> str:
+    """'exact = decimal', or the decimal alone when the exact form is too long to print."""
+    if v["exact"] is None:
+        return f"{v['decimal']} (exact form too long to print)"
+    if v["exact"] == v["decimal"]:
+        return v["exact"]
+    return f"{v['exact']} = {v['decimal']}"
+
+
+def render_xi(data, kernel=None) -> str:
+    s = data["setting"]
+    where = (f"inputs uniform on the sphere S^{s['dim'] - 1} in R^{s['dim']}" if s["data"] == "sphere"
+             else f"inputs in R^{s['dim']} with a density (network with bias)")
+    lines = [
+        "Setting",
+        f"  network : {s['network']}",
+        f"  data    : {where}",
+        f"  target  : {s['target']}",
+        f"  training: gradient flow on L = 1/2 ||f - f*||^2 (population loss) in the kernel (lazy) regime, f_0 = 0",
+        f"  {CONVENTION_LINE}; convention '{s['convention']}'",
+        "",
+        "Derivation",
+    ]
+    for line in data["explanation"]:
+        lines.append("  - " + line)
+    lines.append("")
+    kind = data["kind"]
+    if kind == "power":
+        xi, C = data["xi"], data["C"]
+        lines.append(f"Result: power law  L(t) ~ C t^-xi")
+        lines.append(f"  xi = {_ed(xi)}")
+        if C is not None:
+            lines.append(f"  C  = {_ed(C)}")
+        if data["nu"] is not None and data["kappa"] is not None:
+            lines.append(f"  eigen-index form: nu = {data['nu']['exact']}, kappa = {data['kappa']['exact']}, "
+                         f"xi = kappa/nu")
+    elif kind == "plateau":
+        lines.append("Result: plateau  L(t) -> L_inf > 0 (energy on modes with exact zero eigenvalue is never learned)")
+        lines.append(f"  L_inf = {_ed(data['L_inf'])}")
+        if data["xi"] is not None:
+            lines.append(f"  approach: L(t) - L_inf ~ C t^-xi, xi = {_ed(data['xi'])}, C = {_ed(data['C'])}")
+        elif data["approach"]:
+            lines.append(f"  approach: {data['approach']}")
+    elif kind == "exponential":
+        lines.append("Result: exponential decay (finitely many occupied degrees)")
+    else:
+        lines.append("Result: logarithmic decay (the kernel is smooth at u = +-1)")
+    for n in data["notes"]:
+        lines.append(f"  note: {n}")
+    return "\n".join(lines)
+
+
+# ---- loss curve ----------------------------------------------------------------------------------
+
+def curve_report(kernel, dim, target, law, points) -> dict:
+    rows = [p.to_json() for p in points]
+    return {"setting": {"network": kernel.network.describe(), "dim": dim, "target": target.describe()},
+            "law": {"kind": law.kind, "xi": None if law.xi is None else sympy.sstr(law.xi),
+                    "C": None if law.C is None else sympy.sstr(law.C),
+                    "L_inf": sympy.sstr(law.L_inf), "latex": law.latex()},
+            "rows": rows}
+
+
+def render_curve(data) -> str:
+    s, law = data["setting"], data["law"]
+    lines = [f"Network: {s['network']}", f"Data: sphere S^{s['dim'] - 1}; target: {s['target']}",
+             f"Law: {law['kind']}" + (f", xi = {law['xi']}, C = {law['C']}" if law["xi"] else "")
+             + (f", L_inf = {law['L_inf']}" if law["L_inf"] not in ("0", None) else ""),
+             "L(t) = 1/2 sum_k e_k exp(-2 mu_k t): exact head, exact tail norm, Euler-Maclaurin correction;",
+             "only digits covered by the error bound are printed.", ""]
+    w = max([len(r["loss"]) for r in data["rows"]] + [8]) + 1
+    lines.append(f"{'t':>12}  {'L(t)':<{w}} {'law':>14} {'-dlogL/dlogt':>14}")
+    for r in data["rows"]:
+        lines.append(f"{r['t']:>12}  {r['loss']:<{w}} {r['law'] or '-':>14} {r['local_exponent']:>14}")
+    return "\n".join(lines)
+
+
+def plot_curve(data, path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        from .errors import InvalidInput
+
+        raise InvalidInput("--plot needs matplotlib: pip install 'asympt[plot]'") from None
+    t = [float(r["t"]) for r in data["rows"]]
+    L = [float(r["loss"].split(" ")[0]) for r in data["rows"]]
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    ax.loglog(t, L, "o-", label="exact L(t)")
+    if all(r["law"] is not None for r in data["rows"]):
+        ax.loglog(t, [float(r["law"]) for r in data["rows"]], "--", label="asymptotic law")
+    ax.set_xlabel("time t (gradient flow)")
+    ax.set_ylabel("population loss L(t)")
+    ax.set_title(f"d = {data['setting']['dim']}: {data['law']['kind']} law", fontsize=10)
+    ax.legend()
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

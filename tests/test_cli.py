@@ -67,3 +67,41 @@ def test_help_does_not_import_sympy_or_scipy():
 def test_python_dash_m_entry_point():
     out = subprocess.run([sys.executable, "-m", "asympt", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and "asympt" in out.stdout
+
+
+def test_xi_main_job_explains_itself_and_gives_theory_values():
+    res = run("xi", "--dim", "10", "--activation", "relu")
+    assert res.exit_code == 0, res.output
+    out = res.output
+    # the setting in words, the chain, and xi = 3/d (THEORY section 7 sphere table)
+    for needle in ("Setting", "network", "S^9", "target", "Eigenvalues", "Target", "Loss", "xi = 3/10"):
+        assert needle in out
+
+
+def test_xi_json_and_latex():
+    res = run("xi", "--dim", "3", "--activation", "relu", "--json")
+    data = json.loads(res.output)
+    assert data["kind"] == "power" and data["xi"]["exact"] == "1" and data["C"]["exact"] == "1/24"
+    res = run("xi", "--dim", "3", "--activation", "relu", "--target", "halfspace", "--json")
+    assert json.loads(res.output)["L_inf"]["exact"] == "1/32"
+    res = run("xi", "--dim", "3", "--activation", "relu", "--latex")
+    assert res.output.strip() == r"L(t) \simeq \frac{1}{24}\, t^{-1}"
+
+
+@pytest.mark.parametrize(("args", "needle"), [(("--target", "nope"), "unknown class"),
+                                              (("--target", "cap:7"), "cap"),
+                                              (("--activation", "erf"), "smooth"),
+                                              (("--data", "euclidean"), "bias"),
+                                              (("--lr", "100"), "diverges")])
+def test_xi_refusals_are_one_line(args, needle):
+    res = run("xi", "--dim", "3", *args)
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert needle in res.output.splitlines()[-1]
+
+
+def test_curve_table():
+    res = run("curve", "--dim", "3", "--tmin", "100", "--tmax", "100", "--points", "1", "--json")
+    assert res.exit_code == 0, res.output
+    row = json.loads(res.output)["rows"][0]
+    # THEORY section 7: 24 t L(t) = 0.734594 at t = 100
+    assert abs(24 * 100 * float(row["loss"]) - 0.734594) < 1e-6
