@@ -150,7 +150,8 @@ def loss_law(kernel, dim: int, target, *, data: str = "sphere", lr=None) -> Loss
     dl = decay_law(kernel, dim)
     target = _attach_spectrum(kernel, dim, target, dl)
     tl = target.asymptotic(dim)
-    expl = [f"Eigenvalues: {_describe_decay(dl)}", f"Target: {target.describe()}; {_describe_target(tl)}"]
+    expl = _kernel_lines(kernel, dim, dl) + [f"Eigenvalues: {_describe_decay(dl)}",
+                                             f"Target: {target.describe()}; {_describe_target(tl)}"]
     if getattr(tl, "kind", None) == "finite":
         law = _finite_target(kernel, dim, target, dl, expl)
     elif dl.kind in ("analytic", "faster") and all(p.kind != "power" for p in dl.parities):
@@ -182,6 +183,38 @@ def _attach_spectrum(kernel, dim, target, dl):
         return cache[k]
 
     return target.with_spectrum(mu, dim=dim, alpha=dl.alpha, A_even=dl.A(0), A_odd=dl.A(1))
+
+def _kernel_lines(kernel, dim, dl) -> list:
+    """The first links of the chain: the kernel and its singular expansion at u = +-1."""
+    lines = []
+    expr = kernel.expr
+    text = safe_str(expr, 160) if expr is not None else None
+    if text:
+        lines.append(f"Kernel: k(u) = {text}, u = x.x'")
+    elif expr is not None:
+        lines.append(f"Kernel: k(u) is a closed form of {sympy.count_ops(expr)} operations in u = x.x' "
+                     "(print it with 'asympt kernel'); k(1) = " + _fmt(kernel.value_at_one, 8))
+    else:
+        lines.append("Kernel: k(u) has no closed form (evaluated through Hermite series of the activation)")
+    parts = []
+    for end, name in ((1, "u = +1, t = 1 - u"), (-1, "u = -1, t = 1 + u")):
+        try:
+            se = kernel.singular(end, order=kernel.leading_order)
+        except NotSupported:
+            continue
+        if se.terms:
+            lead = se.leading
+            lg = " log t" if lead.log_power else ""
+            parts.append(f"near {name}: {_fmt(lead.coeff, 8)} t^{lead.nu}{lg}")
+        else:
+            parts.append(f"analytic at {name.split(',')[0]}")
+    if parts:
+        rule = ""
+        if dl.alpha is not None:
+            rule = f"; mu_k ~ [c_+ + (-1)^k c_-] M(gamma, d) k^-(d-1+2 gamma), alpha = {dl.alpha}"
+        lines.append("Singular expansion (leading non-analytic terms): " + "; ".join(parts) + rule)
+    return lines
+
 
 def _describe_decay(dl) -> str:
     parts = []
@@ -293,8 +326,10 @@ def _power(kernel, dim, target, dl, tl, expl) -> LossLaw:
             lost = _parity_energy_beyond(target, dim, p, law.zero_above)
             L_inf += lost / 2
             status = "plateau" if lost != 0 else "finite"
-            terms.append(ParityTerm(p, status, L_inf=lost / 2,
-                                    note=f"mu_k = 0 for k > {law.zero_above}: energy {_fmt(lost, 8)} never learned"))
+            note = (f"mu_k = 0 for k > {law.zero_above}: target energy {_fmt(lost, 8)} there is never learned"
+                    if lost != 0 else
+                    f"mu_k = 0 for k > {law.zero_above}, and the target has no energy there (nothing lost)")
+            terms.append(ParityTerm(p, status, L_inf=lost / 2, note=note))
             continue
         if tl.beta is None or B == 0:
             terms.append(ParityTerm(p, "finite" if B == 0 else "faster",
