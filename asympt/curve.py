@@ -56,7 +56,7 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
     """L(t) for each t in ``times`` with a rigorous-in-practice error estimate.
 
     Returns a list of :class:`CurvePoint`. ``kmax`` caps the degrees computed exactly (default: chosen
-    from the largest t, at most 3000 for closed-form kernels and 600 otherwise); if the
+    from the largest t, at most 3000 for closed-form kernels and 1000 otherwise); if the
     correction beyond ``kmax`` is not small the result says so through its error bound.
 
     >>> from asympt.networks import ntk
@@ -83,8 +83,10 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
     tl = target.asymptotic(dim)
     t_max = max(times)
     dps = digits + 15
-    closed = kernel.expr is not None
-    cap = kmax if kmax is not None else (3000 if closed else 600)
+    from .spectrum.closed_forms import exact_eigenvalues
+
+    closed = exact_eigenvalues(kernel, dim, 0) is not None  # exact tier: thousands of degrees are cheap
+    cap = kmax if kmax is not None else (3000 if closed else 1000)
     # pick K from the law, then compute exactly up to K
     # at least a few hundred exact degrees: the Euler-Maclaurin correction beyond K then stays far
     # below the requested digits even at small t (its relative error is O(1/K) from the laws)

@@ -56,6 +56,7 @@ class DecayLaw:
     even: ParityLaw
     odd: ParityLaw
     terms: tuple = field(default=())  # (end, coeff, gamma, log_power) of the leading singular terms
+    all_terms: tuple = field(default=())  # every singular term computed at both ends (for approximants)
     smoothness: str = ""
 
     @property
@@ -163,9 +164,9 @@ class DecayLaw:
         cache = self.__dict__.setdefault("_gr_cache", {})
         if key not in cache:
             parts = []
-            for end, coeff, gam, logp in self.terms:
-                if d - 1 + 2 * gam != law.alpha:
-                    continue
+            # every computed singular term (subleading ones make the approximant O(k^-2) better
+            # per term), not only the leading pair
+            for end, coeff, gam, logp in (self.all_terms or self.terms):
                 c = mpmath.mpf(sympy.N(coeff, mpmath.mp.dps + 5))
                 sign = 1 if end == 1 else (-1) ** parity
                 g = mpmath.mpf(sympy.N(gam, mpmath.mp.dps + 5))
@@ -271,5 +272,13 @@ def decay_law(kernel, dim: int) -> DecayLaw:
                                        f"than k^-{alpha} and the next term is not computed"))
             continue
         laws.append(ParityLaw(p, "power", A=A, alpha=alpha))
-    return DecayLaw(dim, laws[0], laws[1], tuple(contributions), act.smoothness.describe())
+    full = []
+    for e in (1, -1):
+        try:
+            for t in kernel.singular(e, order=kernel.leading_order).terms:
+                full.append((e, t.coeff, t.nu, t.log_power))
+        except NotSupported:
+            pass
+    return DecayLaw(dim, laws[0], laws[1], terms=tuple(contributions), smoothness=act.smoothness.describe(),
+                    all_terms=tuple(full))
 
