@@ -32,12 +32,16 @@ class CurvePoint:
     loss: object  # Approx
     slope: mpmath.mpf  # local exponent -dlog L / dlog t
     law: mpmath.mpf | None  # the asymptotic law's value at t (C t^-xi + L_inf), if a power law
+    kstar: int | None = None  # first occupied degree with 2 mu_k t < 1
+    kstar_form: mpmath.mpf | None = None  # 1/2 sum_{k >= K*} e_k (THEORY section 7, analytic kernels)
 
     def to_json(self) -> dict:
         return {"t": mpmath.nstr(self.t, 8), "loss": str(self.loss),
                 "loss_abs_error": mpmath.nstr(self.loss.abs_error, 3),
                 "local_exponent": mpmath.nstr(self.slope, 8),
-                "law": None if self.law is None else mpmath.nstr(self.law, 10)}
+                "law": None if self.law is None else mpmath.nstr(self.law, 10),
+                "kstar": self.kstar,
+                "kstar_form": None if self.kstar_form is None else mpmath.nstr(self.kstar_form, 8)}
 
 
 def _choose_K(mus, t_max, kmax):
@@ -94,6 +98,8 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
     if dl.kind == "power":
         A = max(float(sympy.N(dl.A(p))) for p in (0, 1))
         guess = int(min(cap, max(guess, (2 * A * float(t_max) / 1e-4) ** (1 / float(dl.alpha)) * 1.2)))
+    if dl.kind != "power":
+        guess = min(cap, 160)  # geometric or faster decay: mu_k t is negligible after ~ 100 degrees
     spec = eigenvalues(kernel, dim, guess, digits=min(digits + 5, 40))
     with mpmath.workdps(dps):
         mus = [e.value for e in spec]
@@ -115,7 +121,7 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
             dhead = mpmath.fsum(2 * m * e * mpmath.exp(-2 * m * t) for e, m in zip(es, mus[:K + 1]))
             # errors from the eigenvalues' own bounds: |d/dmu e exp(-2 mu t)| = 2 t e exp(-2 mu t)
             err_mu = mpmath.fsum(2 * t * e * mpmath.exp(-2 * m * t) * de for e, m, de in zip(es, mus[:K + 1], mu_err))
-            corr, dcorr, corr_err = _correction(dl, tl, target, dim, K, t, mus, es)
+            corr, dcorr, corr_err = _correction(dl, tl, target, dim, K, t, mus, es, tail)
             twoL = head + tail - corr
             loss = twoL / 2
             dL = -(dhead + dcorr) / 2  # d/dt L
@@ -125,7 +131,10 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
             if law is not None and law.kind in ("power", "plateau") and law.xi is not None:
                 lawv = mpmath.mpf(sympy.N(law.C, dps)) * t ** (-mpmath.mpf(sympy.N(law.xi, dps))) + \
                     mpmath.mpf(sympy.N(law.L_inf, dps))
-            out.append(CurvePoint(t, Approx(+loss, err), +slope, lawv))
+            # the K*(t) form of THEORY section 7: modes with 2 mu_k t >= 1 are learned, the rest are not
+            kstar = next((k for k in range(len(es)) if es[k] != 0 and mus[k] != 0 and 2 * mus[k] * t < 1), None)
+            kform = (norm2 - mpmath.fsum(e for e, m in zip(es, mus) if 2 * m * t >= 1)) / 2
+            out.append(CurvePoint(t, Approx(+loss, err), +slope, lawv, kstar, kform))
     return out
 
 
@@ -174,7 +183,7 @@ def _analytic_energy(target, dim, parity):
     return None
 
 
-def _correction(dl, tl, target, dim, K, t, mus, es):
+def _correction(dl, tl, target, dim, K, t, mus, es, tail_p=None):
     """sum_{k > K} e_k (1 - exp(-2 mu_k t)) and its t-derivative-part, with an error estimate."""
     if tl.beta is None and getattr(tl, "kind", "power") == "finite":
         return mpmath.mpf(0), mpmath.mpf(0), mpmath.mpf(0)
@@ -189,8 +198,16 @@ def _correction(dl, tl, target, dim, K, t, mus, es):
         if tl.beta is None or B == 0:
             continue
         if law.kind != "power":
-            raise RegimeNotReached("loss curve: the eigenvalues on one parity decay faster than any power; "
-                                   "the tail beyond the computed degrees cannot be bounded")
+            # faster than any power (analytic kernel): no law to sum, so the correction is bounded, not
+            # summed: sum_{k>K} e_k (1 - exp(-2 mu_k t)) <= 2 t mu_K tail(K), assuming mu_k decreases
+            # beyond the last computed degree K (true for the geometric and faster decays of THEORY 7)
+            kl = K if K % 2 == p else K - 1
+            bound = 2 * t * abs(mus[kl]) * abs(tail_p) if kl >= 0 else mpmath.inf
+            if bound > abs(tail_p) * mpmath.mpf("1e-3"):
+                raise RegimeNotReached("loss curve: the kernel's eigenvalues decay faster than any power and the "
+                                       f"computed degrees (k <= {K}) do not reach 2 mu_k t << 1 at t = {mpmath.nstr(t, 3)}")
+            err += bound
+            continue
         Bm = mpmath.mpf(sympy.N(B, mpmath.mp.dps))
         beta = mpmath.mpf(sympy.N(tl.beta, mpmath.mp.dps))
         e_of = _analytic_energy(target, dim, p) or (lambda k: Bm * k ** (-beta))

@@ -307,6 +307,14 @@ def render_curve(data) -> str:
              "L(t) = 1/2 sum_k e_k exp(-2 mu_k t): exact head, exact tail norm, Euler-Maclaurin correction;",
              "only digits covered by the error bound are printed.", ""]
     w = max([len(r["loss"]) for r in data["rows"]] + [8]) + 1
+    if law["kind"] == "logarithmic":
+        lines.append("K*(t) form (accurate for analytic kernels): modes with 2 mu_k t >= 1 are learned, "
+                     "L ~ 1/2 sum of the rest; K* = first unlearned occupied degree.")
+        lines.append(f"{'t':>12}  {'L(t)':<{w}} {'K*':>5} {'K*-form':>14} {'-dlogL/dlogt':>14}")
+        for r in data["rows"]:
+            lines.append(f"{r['t']:>12}  {r['loss']:<{w}} {str(r['kstar']):>5} {r['kstar_form']:>14} "
+                         f"{r['local_exponent']:>14}")
+        return "\n".join(lines)
     lines.append(f"{'t':>12}  {'L(t)':<{w}} {'law':>14} {'-dlogL/dlogt':>14}")
     for r in data["rows"]:
         lines.append(f"{r['t']:>12}  {r['loss']:<{w}} {r['law'] or '-':>14} {r['local_exponent']:>14}")

@@ -163,3 +163,15 @@ def test_analytic_activation_is_logarithmic():
 def test_smooth_kernel_and_smooth_target_is_refused():
     with pytest.raises(NotSupported, match="not derived"):
         loss_law(ntk("erf"), 3, "neuron:erf")
+
+
+def test_logarithmic_curve_and_its_kstar_form():
+    # THEORY section 7 (analytic activations): L(t) ~ 1/2 sum_{k >= K*(t)} e_k to about a percent,
+    # and the local exponent falls towards 0 (slower than any power law)
+    k = ntk("erf", bias=sympy.Rational(1, 2))
+    pts = loss_curve(k, 3, "halfspace", [1e4, 1e8])
+    for p in pts:
+        assert abs(p.kstar_form / p.loss.value - 1) < 0.05
+        assert p.loss.abs_error < 1e-12 * p.loss.value
+    assert pts[1].slope < pts[0].slope < 0.2
+    assert pts[1].kstar > pts[0].kstar
