@@ -1,0 +1,48 @@
+"""Nystrom eigenvalues on sampled sphere points against the Funk-Hecke eigenvalues.
+
+The Gram-matrix route shares only kernel values with asympt's spectrum engine (no Gegenbauer
+polynomials, no quadrature, no closed forms), so agreement checks the eigenvalues, their ordering
+and the multiplicities N(d, k) at once.
+"""
+
+import numpy as np
+import pytest
+
+from asympt.networks import ntk
+from asympt.numerics.nystrom import degree_blocks, gram, nystrom_eigenvalues, sample_sphere
+from asympt.spectrum import eigenvalues
+from asympt.sphere import multiplicity
+
+
+def _blocks(kernel, dim, n, seed, nblocks=4):
+    spec = eigenvalues(kernel, dim, nblocks + 4)
+    order = sorted(((float(e), e.k) for e in spec if float(e) > 0), reverse=True)[:nblocks]
+    X = sample_sphere(n, dim, seed=seed)
+    top = sum(multiplicity(dim, k) for _, k in order)
+    ev = nystrom_eigenvalues(kernel, X, n_top=top)
+    got = degree_blocks(ev, [multiplicity(dim, k) for _, k in order])
+    return np.array([g / m for g, (m, _) in zip(got, order)])
+
+
+@pytest.mark.parametrize(("kernel", "dim"), [(lambda: ntk("relu", bias=1), 3), (lambda: ntk("relu", 3), 3),
+                                             (lambda: ntk("relu", bias=1), 4)])
+def test_degree_blocks_match_funk_hecke_eigenvalues(kernel, dim):
+    k = kernel()
+    ratios = _blocks(k, dim, 1500, seed=0, nblocks=3)
+    # block means of the top eigenvalues of K/N estimate mu_k with N(d,k) copies; at N = 1500 the
+    # first three blocks are within 3e-3 over seeds 0-2 (measured); deeper blocks carry a finite-N
+    # upward bias (about 2 % for the fourth block at d = 4, 0.8 % at N = 4000), tested separately
+    assert np.all(np.abs(ratios - 1) < 0.02), ratios
+
+
+def test_nystrom_error_shrinks_with_sample_size():
+    k = ntk("relu", bias=1)
+    small = np.mean([np.abs(_blocks(k, 3, 400, seed=s) - 1).max() for s in range(3)])
+    large = np.mean([np.abs(_blocks(k, 3, 3200, seed=s) - 1).max() for s in range(3)])
+    assert large < small / 2
+
+
+def test_gram_is_chunk_independent():
+    k = ntk("relu")
+    X = sample_sphere(300, 5, seed=3)
+    np.testing.assert_array_equal(gram(k, X, chunk=64), gram(k, X, chunk=1000))
