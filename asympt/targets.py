@@ -128,18 +128,10 @@ def _check_dps(dps) -> int:
 
 
 def _multiplicity(dim: int, k: int) -> int:
-    """N(d, k) = (2k+d-2)/k binom(k+d-3, d-2); N(d, 0) = 1, N(2, k) = 2.
+    """N(d, k), from :func:`asympt.sphere.multiplicity` (the one implementation)."""
+    from .sphere import multiplicity
 
-    >>> [_multiplicity(3, k) for k in range(4)], [_multiplicity(2, k) for k in range(3)]
-    ([1, 3, 5, 7], [1, 2, 2])
-    """
-    if k == 0:
-        return 1
-    if dim == 2:
-        return 2
-    n = Fraction(2 * k + dim - 2, k) * math.comb(k + dim - 3, dim - 2)
-    assert n.denominator == 1
-    return int(n)
+    return multiplicity(dim, k)
 
 
 def _c_exact(dim: int):
