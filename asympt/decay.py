@@ -151,8 +151,10 @@ class DecayLaw:
     def gamma_ratio_mp_real(self, k, parity: int):
         """The Gamma-ratio approximant for real k >= 1 on degrees of the given parity (mpmath).
 
-        Same formula as :meth:`gamma_ratio_mp` with (-1)^k replaced by (-1)^parity, so that it is
-        analytic in k (needed by Euler-Maclaurin sums over one parity class).
+        Unlike :meth:`gamma_ratio_mp` (leading terms, exact Funk-Hecke values at integer k), this sums
+        every computed singular term, with (-1)^k replaced by (-1)^parity and the Gamma ratio continued
+        to real k, so that it is analytic in k (needed by Euler-Maclaurin sums over one parity class);
+        it is meant for k beyond the largest exponent.
         """
         import mpmath
 

@@ -429,9 +429,6 @@ def _logarithmic(kernel, dim, target, dl, tl, expl) -> LossLaw:
         raise NotSupported("both the kernel and the target are smooth (no power law on either side); "
                            "the loss law for this combination is not derived (try a non-smooth target such as "
                            "--target halfspace or --target sobolev:2)")
-    rho = (sympy.Integer(1) if tl.B_even != 0 else 0) * sympy.Rational(1, 2) + \
-          (sympy.Integer(1) if tl.B_odd != 0 else 0) * sympy.Rational(1, 2)
-    B = tl.B_even if tl.B_even != 0 else tl.B_odd
     beta = tl.beta
     lead = None
     net = kernel.network
@@ -441,7 +438,8 @@ def _logarithmic(kernel, dim, target, dl, tl, expl) -> LossLaw:
             R = (1 + 2 * q) / (2 * q)
             r = R + sympy.sqrt(R**2 - 1)
             lead = (f"mu_k ~ rho^-k with rho = R + sqrt(R^2 - 1) = {_fmt(r, 8)} (R = {R}, the singularity of k(u)); "
-                    f"L(t) ~ rho_deg B (ln rho)^(beta-1) / (2 (beta-1) (ln t)^(beta-1)), exponent beta - 1 = "
+                    f"L(t) ~ varrho B (ln rho)^(beta-1) / (2 (beta-1) (ln t)^(beta-1)) (varrho: density of occupied degrees), "
+                    f"exponent beta - 1 = "
                     f"{beta - 1}")
         else:
             lead = ("mu_k decays geometrically; L(t) ~ const (ln t)^-(beta-1) with beta - 1 = "
