@@ -19,7 +19,37 @@ from . import __version__
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+# Commands that live in their own modules, imported only when called (keeps ``asympt --help`` fast).
+# A module that is not present in this checkout is simply not listed.
+_LAZY_COMMANDS = {
+    "check": "asympt.cli_check:check",
+    "table": "asympt.cli_table:table",
+    "spectral-bias": "asympt.cli_dynamics:spectral_bias",
+    "regime": "asympt.cli_dynamics:regime",
+}
+
+
+def _lazy_available(name: str) -> bool:
+    import importlib.util
+
+    module = _LAZY_COMMANDS[name].split(":")[0]
+    return importlib.util.find_spec(module) is not None
+
+
 class _AsymptGroup(click.Group):
+    def list_commands(self, ctx):
+        lazy = [n for n in _LAZY_COMMANDS if _lazy_available(n)]
+        return sorted(set(super().list_commands(ctx)) | set(lazy))
+
+    def get_command(self, ctx, name):
+        cmd = super().get_command(ctx, name)
+        if cmd is not None or name not in _LAZY_COMMANDS or not _lazy_available(name):
+            return cmd
+        import importlib
+
+        module, attr = _LAZY_COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attr)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
