@@ -345,3 +345,56 @@ def plot_curve(data, path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def plot_check(report, path) -> None:
+    """Two log-log panels of an ``asympt check`` run: eigenvalue decay and loss curves."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        from .errors import InvalidInput
+
+        raise InvalidInput("--plot needs matplotlib: pip install 'asympt[plot]'") from None
+    import numpy as np
+
+    p = report.plot
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    if p.get("nystrom"):
+        lam = np.asarray(p["nystrom"])
+        n = np.arange(1, lam.size + 1)
+        a1.loglog(n[lam > 0], lam[lam > 0], ".", ms=3, label="Nystrom lambda_n (sampled data)")
+    if p.get("exact"):
+        mu = np.asarray(p["exact"])
+        a1.loglog(np.arange(1, mu.size + 1), mu, "-", lw=1, label="Funk-Hecke mu_k (with multiplicity)")
+    if p.get("nu") and p.get("nystrom"):
+        nu = p["nu"]
+        lo, hi = nu["window"]
+        nn = np.geomspace(lo, hi, 20)
+        a1.loglog(nn, nu["c"] * nn ** (-nu["fit"]), "k--", lw=1, label=f"fit n^-{nu['fit']:.3f} (closed form {nu['nu']:.3g})")
+    a1.set_xlabel("eigen-index n")
+    a1.set_ylabel("eigenvalue")
+    a1.set_title("eigenvalue decay", fontsize=10)
+    a1.legend(fontsize=8)
+    a1.grid(True, which="both", alpha=0.3)
+    loss = p.get("loss")
+    if loss:
+        t = np.asarray(loss["t"])
+        a2.loglog(t, loss["empirical"], "o", ms=3, label="empirical L_N(t) (sampled target)")
+        if loss.get("exact"):
+            a2.loglog(t, loss["exact"], "-", label="exact L(t) (Funk-Hecke)")
+        if loss.get("law"):
+            a2.loglog(t, loss["law"]["C"] * t ** (-loss["law"]["xi"]), "--", label=f"law C t^-{loss['law']['xi']:.3g}")
+    a2.set_xlabel("time t (gradient flow)")
+    a2.set_ylabel("loss")
+    a2.set_title("loss curves", fontsize=10)
+    if loss:
+        a2.legend(fontsize=8)
+    a2.grid(True, which="both", alpha=0.3)
+    s = report.setting
+    fig.suptitle(f"asympt check: d = {s['dim']}, target {s['target']}, data {s['data']}, N = {s['n']}", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

@@ -1,0 +1,129 @@
+"""asympt.check: the cross-check rows pass on correct predictions and fail on wrong ones.
+
+The closed forms (nu, xi) come from the formula side; the measured values from Nystrom eigenvalues
+and empirical loss curves of sampled data, which share no formula with it. Feeding a wrong prediction
+(the exponent of a neighbouring dimension) must turn the verdict to "fail": the tolerances are not so
+wide that any answer passes.
+"""
+
+import json
+
+import pytest
+import sympy
+from click.testing import CliRunner
+
+from asympt.check import fit_power, run_checks, verify_row
+from asympt.cli import main
+from asympt.errors import InvalidInput
+from asympt.networks import ntk
+
+
+def _rows(rep):
+    return {r.name.split(",")[0]: r for r in rep.rows}
+
+
+def test_fit_power_recovers_an_exact_power_law():
+    import numpy as np
+
+    n = np.arange(1, 2001)
+    p, c = fit_power(n, 3.0 * n ** -1.25, 10, 1000)
+    assert abs(p - 1.25) < 1e-12 and abs(c - 3.0) < 1e-9
+    assert np.isnan(fit_power(n, n ** -1.0, 10, 11)[0])   # fewer than 5 points: no fit
+
+
+@pytest.fixture(scope="module")
+def relu_d3():
+    return run_checks(ntk("relu", bias=1), 3, "neuron", n=1500, seed=1, groups=("spectrum", "loss"))
+
+
+def test_sphere_checks_pass_for_the_biased_relu_ntk(relu_d3):
+    rows = _rows(relu_d3)
+    assert relu_d3.ok, [r.to_json() for r in relu_d3.failed]
+    nu = rows["nu fit"]
+    xi = rows["xi fit"]
+    assert nu.verdict == "pass" and xi.verdict == "pass"
+    assert nu.values["nu_closed"] == "3/2" and xi.values["xi_closed"] == "1"
+    # the tolerance is stated with its parts, and is far narrower than the predictions themselves
+    assert nu.values["pre_asymptotic"] + nu.values["three_sigma"] + nu.values["drift"] < 0.3
+    assert rows["degree blocks vs mu_k"].verdict == "pass"
+
+
+def test_wrong_predictions_fail():
+    # d = 5 exponents fed to a d = 3 run: nu 5/4 instead of 3/2, xi 3/5 instead of 1
+    rep = run_checks(ntk("relu", bias=1), 3, "neuron", n=1500, seed=1, groups=("spectrum", "loss"),
+                     predicted={"nu": sympy.Rational(5, 4), "xi": sympy.Rational(3, 5)})
+    rows = _rows(rep)
+    assert rows["nu fit"].verdict == "fail"
+    assert rows["xi fit"].verdict == "fail"
+    assert not rep.ok
+
+
+def test_universality_on_vmf_and_gaussian_data():
+    k = ntk("relu", bias=1)
+    vmf = _rows(run_checks(k, 3, "neuron", data="vmf", n=1500, seed=2, groups=("spectrum", "loss")))
+    assert vmf["nu fit"].verdict == "pass"
+    assert vmf["xi fit"].verdict == "pass"
+    # R^2 with bias: intrinsic dimension 2, gamma = 1/2: nu = (2 + 1)/2, xi = 3/(2 + 1) = 1
+    gau = _rows(run_checks(k, 2, "neuron", data="gaussian", n=1500, seed=3, groups=("spectrum", "loss")))
+    assert gau["nu fit"].values["nu_closed"] == "3/2"
+    assert gau["xi fit"].values["xi_closed"] == "1"
+    assert gau["nu fit"].verdict == "pass"
+    assert gau["xi fit"].verdict == "pass"
+
+
+def test_plateau_target_is_compared_pointwise_not_fitted():
+    rep = run_checks(ntk("relu"), 3, "halfspace", n=1200, seed=0, groups=("loss",))
+    rows = _rows(rep)
+    assert rows["xi fit"].verdict == "skip"
+    assert rows["L_N(t) vs exact L(t)"].verdict == "pass"
+
+
+def test_finite_width_and_high_precision_rows():
+    rep = run_checks(ntk("relu"), 3, "neuron", n=400, groups=("finite-width", "high-precision"),
+                     widths=(100, 400, 1600))
+    rows = _rows(rep)
+    fro = [r for r in rep.rows if r.name == "NTK error vs width"][0]
+    assert fro.verdict == "pass" and -0.65 < fro.values["slope"] < -0.35
+    gd = [r for r in rep.rows if r.name == "GD vs kernel prediction"][0]
+    assert gd.values["deviations"][1] < gd.values["deviations"][0]
+    assert rows["mu_k / A k^-alpha -> 1"].verdict == "pass"
+    assert rows["exact local exponent -> xi"].verdict == "pass"
+
+
+def test_input_errors():
+    k = ntk("relu")
+    with pytest.raises(InvalidInput, match="first-layer bias"):
+        run_checks(k, 3, "neuron", data="gaussian", n=500)
+    with pytest.raises(InvalidInput, match="data must be"):
+        run_checks(k, 3, "neuron", data="torus", n=500)
+    with pytest.raises(InvalidInput, match="--n"):
+        run_checks(k, 3, "neuron", n=10)
+
+
+def test_verify_row_interface():
+    out = verify_row(ntk("relu", bias=1), 2, "neuron", n=1200)
+    assert out["verdict"] == "pass", out
+    skip = verify_row(ntk("relu", 3, bias=1), 3, "neuron", data="euclidean", n=600)
+    assert skip["verdict"] == "skip" and "2-layer" in skip["detail"]
+
+
+def test_cli_check_json_and_exit_codes(monkeypatch):
+    runner = CliRunner()
+    res = runner.invoke(main, ["check", "--dim", "3", "--bias", "1", "--n", "1000", "--only", "spectrum",
+                               "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["ok"] and out["failed"] == 0 and out["setting"]["n"] == 1000
+    bad = runner.invoke(main, ["check", "--dim", "3", "--data", "cube", "--n", "500"])
+    assert bad.exit_code == 1 and "first-layer bias" in bad.output and "Traceback" not in bad.output
+    assert runner.invoke(main, ["check", "--dim", "3", "--widths", "1,2"]).exit_code == 2
+
+    import asympt.check as chk
+
+    def failing(*args, **kwargs):
+        return chk.CheckReport({"kernel": "k", "dim": 3, "target": "t", "data": "sphere", "n": 1, "seed": 0},
+                               [chk.CheckRow("loss", "x", "1", "2", "+-0.1", "fail")])
+
+    monkeypatch.setattr(chk, "run_checks", failing)
+    res = runner.invoke(main, ["check", "--dim", "3", "--n", "500"])
+    assert res.exit_code == 1 and "FAIL" in res.output and "0 passed, 1 failed" in res.output
