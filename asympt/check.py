@@ -23,11 +23,13 @@ Windows and tolerances (chosen without looking at the prediction):
   [1/(2 lambda_(D_2)), 1/(2 lambda_(N/10))]: the times whose learning front lies in the index window,
   shortened where the eigenpairs not computed could change L_N(t) by more than 1 %;
 * fits are least squares of log y on log x over 40 geometrically spaced points of the window;
-* tolerance = pre-asymptotic bias + 3 sigma + finite-N drift, where sigma is the spread of the same
+* tolerance = pre-asymptotic bias + 3 sigma + finite-N term, where sigma is the spread of the same
   statistic over g disjoint subsamples of size N/g, scaled by g^-1/2; the finite-N drift is the change
   of (measured - exact value over the same window) between size N/g and N, divided by sqrt(g) - 1
   (the remaining bias at N if it shrinks like N^-1/2, slower than the 1/N of smooth statistics;
-  conservative); and the pre-asymptotic bias
+  conservative) for the spectrum rows; for the loss rows it is the gap between the training loss
+  L_N(t) and the held-out loss of the same gradient flow on 2000 fresh points (the training loss runs
+  ahead of the population curve, the held-out loss behind it); and the pre-asymptotic bias
   is estimated from the exact spectrum / exact curve alone (never from the closed form): the change of
   the exact window fit when the window moves 4 times further out, extrapolated as O(1/k)
   (mu_k / law - 1 = O(1/k) is itself a high-precision row). A wrong closed form is therefore not
@@ -160,6 +162,25 @@ class _Sample:
     rest: float  # energy (1/N |y|^2 units) outside the computed eigenvectors
     lam_floor: float
     complete: bool
+    B: object = None  # held-out points: k(x_test, X)/N @ V
+    Vty: object = None  # V^T y
+    y_test: object = None
+
+    def test_curve(self, times):
+        """Held-out loss 1/2 mean (f_t(x) - f*(x))^2 of the kernel gradient-flow predictor on fresh points.
+
+        f_t(x) = k(x, X)/N V diag((1 - exp(-lambda t))/lambda) V^T y (the same flow as the training loss,
+        evaluated off the sample); from the computed eigenpairs only.
+        """
+        import numpy as np
+
+        out = []
+        lam = self.vals
+        for t in np.atleast_1d(times):
+            gain = np.where(lam * t > 1e-12, -np.expm1(-lam * t) / np.where(lam > 0, lam, 1.0), t)
+            f = self.B @ (gain * self.Vty)
+            out.append(0.5 * float(np.mean((f - self.y_test) ** 2)))
+        return np.asarray(out)
 
     def curve(self, times):
         return _empirical_curve(self.vals, self.coef2, self.rest, times, self.lam_floor)
@@ -180,7 +201,9 @@ class _Sample:
         return (t_lo, t_hi) if t_hi > 4 * t_lo else None
 
 
-def _decompose(K, y, n_top=None, seed=0) -> _Sample:
+def _decompose(K, y, n_top=None, seed=0, K_test=None, y_test=None) -> _Sample:
+    """Eigenpairs of K (already divided by N) and the target's energies on them; with ``K_test``
+    (k(x_test, X)/N) also what the held-out curve needs."""
     import numpy as np
 
     from .numerics.nystrom import top_eigenpairs
@@ -188,12 +211,14 @@ def _decompose(K, y, n_top=None, seed=0) -> _Sample:
     N = K.shape[0]
     n_top = N if n_top is None else n_top
     vals, vecs, _res = top_eigenpairs(K, n_top, seed=seed)
-    c = vecs.T @ y / math.sqrt(N)
+    Vty = vecs.T @ y
+    c = Vty / math.sqrt(N)
     total = float(y @ y) / N
     rest = max(0.0, total - float(c @ c))
     complete = vecs.shape[1] == N
+    B = None if K_test is None else K_test @ vecs
     return _Sample(N, np.maximum(vals, 0.0), c * c, 0.0 if complete else rest,
-                   float(vals[-1]) if not complete else 0.0, complete)
+                   float(vals[-1]) if not complete else 0.0, complete, B, Vty, y_test)
 
 
 # ---- the exact (population) side on the uniform sphere -----------------------------------------
@@ -358,15 +383,22 @@ def _sampled_checks(kernel, dim, target, data, n, seed, law, groups, predicted, 
         y = target_values(target, X, seed=seed + 1)
     except ValueError as err:
         raise NotSupported(f"target {target.spec!r}: {err}") from None
+    # held-out points from the same law: the train / held-out gap measures the finite-sample effect
+    m_test = min(n, 2000)
+    X_test = sample(data, m_test, dim, seed=seed + 7)
+    y_test = target_values(target, X_test, seed=seed + 1)
     say("Gram matrix")
     if euclid:
         K = euclidean_gram(kernel, X) / n
+        K_test = euclidean_gram(kernel, X_test, X) / n
     else:
         K = gram(kernel, X) / n
+        K_test = kernel(np.clip(X_test @ X.T, -1.0, 1.0)) / n
     K = (K + K.T) / 2
     say("eigenpairs")
     n_top = None if n <= 4000 else max(n // 10, 50)
-    full = _decompose(K, y, n_top, seed)
+    full = _decompose(K, y, n_top, seed, K_test, y_test)
+    del K_test
     g = 4
     rng = np.random.default_rng(seed + 2)
     perm = rng.permutation(n)
@@ -531,7 +563,7 @@ def _loss_rows(dim, data, law, full, subs, g, win, pop, predicted, plot):
         return rows
     times = np.geomspace(tw[0], tw[1], 40)
     L_emp, half = full.curve(times)
-    plot["loss"] = {"t": times.tolist(), "empirical": L_emp.tolist()}
+    plot["loss"] = {"t": times.tolist(), "empirical": L_emp.tolist(), "heldout": full.test_curve(times).tolist()}
     have_pop = pop is not None and pop.energies is not None
     if have_pop:
         plot["loss"]["exact"] = pop.curve(times).tolist() if data == "sphere" else None
@@ -541,12 +573,14 @@ def _loss_rows(dim, data, law, full, subs, g, win, pop, predicted, plot):
         # probe times resolved by the subsamples too (their spread sets the tolerance)
         probe = np.geomspace(max(w[0] for w in sub_tw), min(w[1] for w in sub_tw), 3)
         L_pop = pop.curve(probe)
-        rel = full.curve(probe)[0] / L_pop - 1
+        L_train = full.curve(probe)[0]
+        rel = L_train / L_pop - 1
+        gap = np.abs(full.test_curve(probe) - L_train) / L_pop
         sub_rel = [s.curve(probe)[0] / L_pop - 1 for s in subs]
         tols = []
         for i in range(3):
-            three_s, drift = _stat_tolerance(rel[i], 0.0, [r[i] for r in sub_rel], [0.0] * len(sub_rel), g)
-            tols.append(three_s + drift)
+            three_s, _ = _stat_tolerance(rel[i], 0.0, [r[i] for r in sub_rel], [0.0] * len(sub_rel), g)
+            tols.append(three_s + float(gap[i]))
         ok = all(math.isfinite(t) for t in tols)
         verdict = "skip" if not ok else ("pass" if all(abs(r) <= t for r, t in zip(rel, tols)) else "fail")
         rows.append(CheckRow(
@@ -554,8 +588,10 @@ def _loss_rows(dim, data, law, full, subs, g, win, pop, predicted, plot):
             "L(t) = " + ", ".join(_g(v, 4) for v in L_pop) + " at t = " + ", ".join(_g(t, 3) for t in probe),
             "rel. diff " + ", ".join(f"{r:+.1e}" for r in rel), "+-" + ", ".join(_g(t, 2) for t in tols),
             verdict, "gradient-flow loss of the sampled target on the sample vs the exact population curve "
-            "1/2 sum e_k exp(-2 mu_k t), at times resolved by the subsamples; tolerance = 3 sigma + finite-N drift",
-            {"t": probe.tolist(), "exact": L_pop.tolist(), "rel_diff": rel.tolist(), "tolerance": tols}))
+            "1/2 sum e_k exp(-2 mu_k t), at times resolved by the subsamples; tolerance = 3 sigma (subsamples) + "
+            "finite-N gap |held-out - training loss| / L (" + ", ".join(_g(x, 2) for x in gap) + ")",
+            {"t": probe.tolist(), "exact": L_pop.tolist(), "rel_diff": rel.tolist(), "tolerance": tols,
+             "finite_n_gap": gap.tolist()}))
     xi_closed = predicted.get("xi", law.xi if law is not None and law.kind == "power" else None)
     if xi_closed is None:
         rows.append(CheckRow("loss", "xi fit", "no law" if law is None else f"{law.kind} law", "-", "-", "skip",
@@ -580,8 +616,12 @@ def _loss_rows(dim, data, law, full, subs, g, win, pop, predicted, plot):
         ts = np.geomspace(w[0], w[1], 40)
         sub_vals.append(fit_power(ts, s.curve(ts)[0], *w)[0])
         sub_exact.append(fit_power(ts, pop.curve(ts), *w)[0] if have_pop else float("nan"))
-    three_s, drift = _stat_tolerance(xi_hat, exact_now if math.isfinite(exact_now) else None, sub_vals,
-                                     sub_exact, g)
+    three_s, _ = _stat_tolerance(xi_hat, exact_now if math.isfinite(exact_now) else None, sub_vals,
+                                 sub_exact, g)
+    # finite-N: the training loss runs ahead of the population curve (the sample is fitted), the held-out
+    # loss lags behind it; the difference of their fitted exponents bounds the finite-sample effect
+    xi_test = fit_power(times, full.test_curve(times), *tw)[0]
+    drift = abs(xi_hat - xi_test)
     pre = _pre_asymptotic(exact_now, exact_far, far, dim_int)
     tol = pre + three_s + drift
     xi_f = float(xi_closed)
@@ -592,8 +632,9 @@ def _loss_rows(dim, data, law, full, subs, g, win, pop, predicted, plot):
         f"{xi_closed} = {_g(xi_f, 4)}", f"{xi_hat:.3f}", f"+-{_g(tol, 2)}", verdict,
         f"L_N(t) ~ C t^-xi fitted to the empirical loss; {rule}; exact curve: {_g(exact_now, 4)} over the same window, {_g(exact_far, 4)} {far}x further "
         f"out in the eigen-index; tolerance = pre-asymptotic {_g(pre, 2)} + 3 sigma {_g(three_s, 2)} + "
-        f"finite-N drift {_g(drift, 2)}",
+        f"finite-N gap {_g(drift, 2)} (held-out loss exponent {_g(xi_test, 4)})",
         {"xi_closed": str(xi_closed), "xi_fit": xi_hat, "xi_exact_window": exact_now, "window": list(tw),
+         "xi_heldout": xi_test,
          "xi_exact_far": exact_far, "far_factor": far,
          "pre_asymptotic": pre, "three_sigma": three_s, "drift": drift, "subsample_fits": sub_vals}))
     plot["loss"]["fit"] = {"xi": xi_f, "xi_fit": xi_hat, "c": c_hat}

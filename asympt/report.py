@@ -382,7 +382,9 @@ def plot_check(report, path) -> None:
     loss = p.get("loss")
     if loss:
         t = np.asarray(loss["t"])
-        a2.loglog(t, loss["empirical"], "o", ms=3, label="empirical L_N(t) (sampled target)")
+        a2.loglog(t, loss["empirical"], "o", ms=3, label="training loss L_N(t) (sampled target)")
+        if loss.get("heldout"):
+            a2.loglog(t, loss["heldout"], "s", ms=3, mfc="none", label="held-out loss (fresh points)")
         if loss.get("exact"):
             a2.loglog(t, loss["exact"], "-", label="exact L(t) (Funk-Hecke)")
         if loss.get("law"):

@@ -89,15 +89,15 @@ def degree_blocks(eigs: np.ndarray, multiplicities) -> list:
     return out
 
 
-def top_eigenpairs(A: np.ndarray, n_top: int, *, seed=0, tol: float = 1e-10, max_iter: int = 12,
+def top_eigenpairs(A: np.ndarray, n_top: int, *, seed=0, tol: float = 1e-7, max_iter: int = 12,
                    overwrite: bool = False, dense_limit: int = 3000):
     """The ``n_top`` largest eigenpairs of the symmetric positive semi-definite matrix A.
 
     Returns ``(values, vectors, residuals)``, values in decreasing order, vectors (N, n_top) orthonormal,
     residuals[i] = ||A v_i - values[i] v_i||_2 (each value lies within its residual of an eigenvalue of A).
     Small problems (N <= ``dense_limit`` or n_top > N / 3) use LAPACK's ``syevd`` on the whole matrix; larger ones a
-    block subspace iteration with p = 2 n_top + 20 columns, stopped when the top values change by less
-    than ``tol`` (relative to the largest) between sweeps.
+    block subspace iteration with p = 2 n_top + 20 columns, stopped when none of the top values changes
+    by more than ``tol`` (relative to itself) between sweeps.
     """
     from scipy.linalg import eigh
 
@@ -116,7 +116,7 @@ def top_eigenpairs(A: np.ndarray, n_top: int, *, seed=0, tol: float = 1e-10, max
         AQ = A @ Q
         w, S = eigh(Q.T @ AQ)
         w = w[::-1]
-        if old is not None and np.max(np.abs(w[:n_top] - old[:n_top])) <= tol * abs(w[0]):
+        if old is not None and np.max(np.abs(w[:n_top] - old[:n_top]) / np.abs(w[:n_top])) <= tol:
             break
         old = w
         Q, _ = np.linalg.qr(AQ)
