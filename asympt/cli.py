@@ -53,7 +53,7 @@ class _AsymptGroup(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except click.ClickException:
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as err:  # noqa: BLE001 - turn our errors into one line
             from .errors import AsymptError
@@ -213,21 +213,40 @@ def spectrum(dim, activation, layers, bias, sigma_w, sigma_b, train, convention,
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Learning rate eta of discrete gradient descent (default: gradient flow).")
 @click.option("--latex", is_flag=True, help="Print the law as LaTeX.")
+@click.option("--init", type=click.Choice(["ntk", "mean-field", "lecun", "he", "xavier"]), default=None,
+              help="Two-layer initialisation scheme: use the layer-weighted kernel it trains with "
+                   "(see 'asympt regime'); refused at critical / condensed points.")
+@click.option("--width", type=click.IntRange(2, 10**9), default=None,
+              help="Width m for --init (needed when the layer weights depend on it: lecun, he, xavier).")
 @json_option
-def xi(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, target, data, lr, latex, as_json):
+def xi(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, target, data, lr, latex, init, width,
+       as_json):
     """Large-time loss law L(t) ~ C t^-xi (or plateau / exponential / logarithmic) of kernel training.
+
+    With --init the kernel is the one the initialisation produces for a two-layer network
+    f = (1/alpha) sum a_k s(w_k.x) trained by plain gradient descent (layer-weighted NTK).
 
     \b
     Examples:
       asympt xi --dim 10 --activation relu
       asympt xi --dim 3 --activation relu --target halfspace          # plateau
       asympt xi --dim 5 --activation relu --bias 1 --target sobolev:2 --json
+      asympt xi --dim 10 --activation relu --init lecun --width 4096
     """
     from . import report
     from .loss import loss_law
     from .targets import parse_target
 
-    k = build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention)
+    if init is not None:
+        from .dynamics.regime import init_kernel
+        from .errors import InvalidInput
+
+        if layers != 2 or sigma_w is not None or sigma_b is not None or train != "all" or convention != "he":
+            raise InvalidInput("--init sets the scales of a two-layer network: do not combine it with --layers, "
+                               "--sigma-w, --sigma-b, --train or --convention")
+        k = init_kernel(init, activation=activation, dim=dim, width=width, bias=_bias_value(bias) or 0)
+    else:
+        k = build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention)
     tgt = parse_target(target, default_activation=k.network.activation.name)
     law = loss_law(k, dim, tgt, data=data, lr=lr)
     if latex and not as_json:

@@ -40,6 +40,11 @@ class Network:
         sigma_w, sigma_b: per-layer weight and bias scales (length L).
         train: frozenset of (layer, "w" | "b") pairs that are trained, layers numbered from 1.
         convention: ``"he"`` or ``"neural_tangents"``.
+        layer_weights: None (every trained layer counts once: the NTK) or one positive exact weight
+            c_l per layer; the kernel is then the layer-weighted tangent kernel sum_l c_l K^[l], K^[l]
+            the contribution of layer l's trained parameters. A layer trained with learning rate
+            c_l (or whose parameters are N(0, 1/c_l) before normalisation) has this kernel
+            (Luo, Xu, Ma & Zhang 2021; Li, Luo & Zhou 2024; see asympt.dynamics.regime).
     """
 
     activation: Activation
@@ -48,6 +53,7 @@ class Network:
     sigma_b: tuple
     train: frozenset
     convention: str = "he"
+    layer_weights: tuple | None = None
 
     @property
     def has_bias(self) -> bool:
@@ -72,9 +78,12 @@ class Network:
         hidden = self.layers - 1
         sw = ", ".join(str(s) for s in self.sigma_w)
         sb = ", ".join(str(s) for s in self.sigma_b)
-        return (f"{self.layers}-layer network ({hidden} hidden layer{'s' if hidden != 1 else ''}), "
+        text = (f"{self.layers}-layer network ({hidden} hidden layer{'s' if hidden != 1 else ''}), "
                 f"activation {self.activation.name}, sigma_w = ({sw}), sigma_b = ({sb}), "
                 f"trained: {self.describe_training()}")
+        if self.layer_weights is not None:
+            text += ", layer weights c = (" + ", ".join(str(c) for c in self.layer_weights) + ")"
+        return text
 
 
 def _scale_list(name, value, layers, default):
@@ -142,12 +151,14 @@ def _parse_train(train, layers) -> frozenset:
 
 
 def network(act="relu", layers: int = 2, sigma_w=None, sigma_b=None, *, bias=None, train="all",
-            convention: str = "he") -> Network:
+            convention: str = "he", layer_weights=None) -> Network:
     """Validate and normalise a network specification.
 
     ``bias`` is a shortcut for the same sigma_b on every layer. Defaults: He scales
     (sigma_w = 1, sqrt(2), sqrt(2), ...) and no bias; with ``convention="neural_tangents"``
     sigma_w defaults to 1 on every layer and a scalar applies to every layer, the readout included.
+    ``layer_weights`` (one positive number per layer, or None) weights each layer's contribution to
+    the tangent kernel; all weights 1 is the same network as None.
 
     >>> network("relu", 3).sigma_w
     (1, sqrt(2), sqrt(2))
@@ -170,23 +181,38 @@ def network(act="relu", layers: int = 2, sigma_w=None, sigma_b=None, *, bias=Non
     if any(s == 0 for s in sw):
         raise InvalidInput("sigma_w must be positive in every layer (a zero weight scale disconnects the network)")
     tr = _parse_train(train, layers)
+    lw = None
+    if layer_weights is not None:
+        if not isinstance(layer_weights, (list, tuple)) or len(layer_weights) != layers:
+            raise InvalidInput(f"layer_weights must be a list of {layers} positive numbers (one per layer): "
+                               f"{layer_weights!r}")
+        lw = tuple(_scale_list("layer_weights", list(layer_weights), layers, None))
+        if any(c == 0 for c in lw):
+            raise InvalidInput(f"layer_weights must be positive: {layer_weights!r}")
+        if all(c == 1 for c in lw):
+            lw = None
     if not act.has_derivative_kernel and any(l < layers for l, _ in tr):
         raise InvalidInput(f"activation {act.name} has no finite derivative kernel E[s'(z)^2]: "
                            "only the last layer can be trained (train='last')")
-    return Network(act, layers, tuple(sw), tuple(sb), tr, convention)
+    return Network(act, layers, tuple(sw), tuple(sb), tr, convention, lw)
 
 
 def ntk(act="relu", layers: int = 2, sigma_w=None, sigma_b=None, *, bias=None, train="all",
-        convention: str = "he"):
+        convention: str = "he", layer_weights=None):
     """Neural tangent kernel (train="all" by default) as a :class:`~asympt.kernel.DotProductKernel`.
+
+    ``layer_weights`` gives the layer-weighted tangent kernel sum_l c_l K^[l] (see :class:`Network`).
 
     >>> k = ntk("relu")
     >>> k.value_at_one
     2
+    >>> ntk("relu", layer_weights=(3, 1)).value_at_one      # 3 * (first-layer part 1) + readout part 1
+    4
     """
     from .kernel import DotProductKernel
 
-    return DotProductKernel(network(act, layers, sigma_w, sigma_b, bias=bias, train=train, convention=convention))
+    return DotProductKernel(network(act, layers, sigma_w, sigma_b, bias=bias, train=train, convention=convention,
+                                    layer_weights=layer_weights))
 
 
 def nngp(act="relu", layers: int = 2, sigma_w=None, sigma_b=None, *, bias=None, convention: str = "he"):
@@ -225,6 +251,24 @@ def recursion(net: Network, s1, V, Vd, variances):
 
 
 def _trained_part(net, l, sigma):
+    part = _trained_part_unweighted(net, l, sigma)
+    if part is None or net.layer_weights is None or net.layer_weights[l - 1] == 1:
+        return part
+    return part * _weight_like(net.layer_weights[l - 1], net.sigma_w[0])
+
+
+def _weight_like(c, like):
+    """The exact weight c in the arithmetic of ``like`` (SymPy, float or mpmath, as the scales)."""
+    if isinstance(like, sympy.Basic):
+        return c
+    if isinstance(like, float):
+        return float(c)
+    import mpmath
+
+    return mpmath.mpf(str(sympy.N(c, mpmath.mp.dps + 20)))
+
+
+def _trained_part_unweighted(net, l, sigma):
     w = (l, "w") in net.train
     b = (l, "b") in net.train
     sb2 = net.sigma_b[l - 1] ** 2

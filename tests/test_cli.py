@@ -105,3 +105,12 @@ def test_curve_table():
     row = json.loads(res.output)["rows"][0]
     # THEORY section 7: 24 t L(t) = 0.734594 at t = 100
     assert abs(24 * 100 * float(row["loss"]) - 0.734594) < 1e-6
+
+
+@pytest.mark.parametrize("command", ["kernel", "spectrum", "xi", "curve", "check", "table", "regime",
+                                     "spectral-bias"])
+def test_every_subcommand_help_exits_zero_in_a_real_process(command):
+    # click's --help raises its Exit exception; the one-line error handler must let it through
+    out = subprocess.run([sys.executable, "-m", "asympt", command, "--help"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "Usage:" in out.stdout and "internal error" not in out.stdout + out.stderr

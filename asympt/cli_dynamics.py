@@ -1,0 +1,233 @@
+"""``asympt spectral-bias`` and ``asympt regime``: training dynamics next to the kernel law.
+
+Thin click commands over :mod:`asympt.dynamics`; heavy libraries are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .cli import dim_option, json_option, network_options
+
+
+def _degrees(text):
+    """'0..8' or '1,2,4' -> sorted list of ints (restricted parsing, no eval)."""
+    from .errors import InvalidInput
+
+    text = text.strip()
+    try:
+        if ".." in text:
+            lo, hi = text.split("..")
+            out = list(range(int(lo), int(hi) + 1))
+        else:
+            out = [int(p) for p in text.split(",") if p.strip()]
+    except ValueError:
+        raise InvalidInput(f"--degrees must be a range like 0..8 or a list like 1,2,4: {text!r}") from None
+    if not out or min(out) < 0 or max(out) > 10_000:
+        raise InvalidInput(f"--degrees must name degrees between 0 and 10000: {text!r}")
+    return out
+
+
+def _g(x):
+    return "-" if x is None else f"{x:.6g}" if isinstance(x, float) else str(x)
+
+
+def _render_bias(d):
+    lines = [f"Spectral bias on S^{d['dim'] - 1}: {d['kernel']}",
+             f"gradient descent with lr eta = {_g(d['lr'])} ({d['lr_note']}), N = {d['steps']} steps; "
+             f"stability bound eta < 2 / max mu_k = {_g(d['stability_bound'])} (max at k = {d['max_mu_degree']})",
+             "", f"{'k':>4} {'N(d,k)':>8} {'mu_k':>14} {'1 - eta mu_k':>14} {'half-life':>11} {'learned':>10}  note",]
+    for r in d["rows"]:
+        lines.append(f"{r['k']:>4} {r['multiplicity']:>8} {r['mu']:>14} {_g(r['factor']):>14} "
+                     f"{_g(r['half_life']):>11} {_g(r['learned_after']):>10}  {r['note']}")
+    lines.append("(half-life in steps; 'learned' = 1 - (1 - eta mu_k)^N, the fraction of the degree-k residual "
+                 "learned after N steps)")
+    for w in d["warnings"]:
+        lines.append(f"WARNING: {w}")
+    if "target" in d:
+        t = d["target"]
+        lines += ["", f"Target: {t['target']}; ||f*||^2 = {_g(t['norm2'])}, energy above the listed degrees "
+                      f"{_g(t['tail_above'])} (counted as not learned)",
+                  f"{'t':>8} {'learned energy fraction':>24}"]
+        for row in t["curve"]:
+            lines.append(f"{row['t']:>8} {_g(row['learned_fraction']):>24}")
+    if "simulation" in d:
+        s = d["simulation"]
+        lines += ["", f"Simulation: width {s['width']}, {s['samples']} samples, {s['parameters']} parameters "
+                      f"({'under' if s['underparameterised'] else 'over'}parameterised), lr {s['lr']}, {s['steps']} steps, "
+                      f"{s['seeds']} seed(s) from {s['seed']}, coefficients on {s['fresh_points']} fresh points",
+                  f"{'k':>4} {'mu_k':>10} {'pred. rate':>11} {'meas. rate':>11} {'ratio':>8} {'spread':>7} "
+                  f"{'coeff at N':>11} {'predicted':>10}"]
+        for r in s["rows"]:
+            lines.append(f"{r['k']:>4} {r['mu']:>10} {_g(r['predicted_rate']):>11} {_g(r.get('rate_mean')):>11} "
+                         f"{_g(r.get('ratio_mean')):>8} {_g(r.get('ratio_spread')):>7} {_g(r['coeff_end_mean']):>11} "
+                         f"{_g(r['predicted_coeff_end']):>10}" + ("  exact zero: never learned" if r["never_learned"]
+                                                                  else ""))
+        lines.append("(rate = per-step decay of the degree-k residual coefficient, fitted while the prediction "
+                     "exceeds 0.05; ratio = measured / predicted, spread = its standard deviation over seeds)")
+    return "\n".join(lines)
+
+
+@click.command("spectral-bias", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@dim_option
+@network_options
+@click.option("--degrees", default=None, metavar="A..B|K1,K2,..",
+              help="Degrees k to list (default 0..8; with --simulate 1..4, the target's degrees).")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Learning rate eta (default 0.5 / max mu_k).")
+@click.option("--steps", type=click.IntRange(0, 10**9), default=100, show_default=True, help="Number of steps N.")
+@click.option("--target", default=None, metavar="SPEC",
+              help="Target class as for 'asympt xi': adds the learned energy fraction over time.")
+@click.option("--simulate", is_flag=True, help="Also train a real two-layer network (numpy) and measure the rates.")
+@click.option("--width", type=click.IntRange(2, 10**6), default=800, show_default=True,
+              help="Width m of the simulated network (even: antisymmetric initialisation).")
+@click.option("--samples", type=click.IntRange(2, 10**7), default=16000, show_default=True,
+              help="Training samples of the simulation.")
+@click.option("--seeds", type=click.IntRange(1, 1000), default=1, show_default=True, help="Simulation replicas.")
+@click.option("--seed", type=click.IntRange(0, 2**31), default=0, show_default=True, help="Base seed.")
+@json_option
+def spectral_bias(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, degrees, lr, steps, target,
+                  simulate, width, samples, seeds, seed, as_json):
+    """Per-degree learning rates of gradient descent (spectral bias; Bowman & Montufar 2022).
+
+    With the kernel's Funk-Hecke eigenvalues mu_k, the degree-k part of the residual shrinks by
+    1 - eta mu_k per step. Lists mu_k, N(d,k), that factor, the half-life, the fraction learned after
+    N steps, flags exact zero modes as never learned, and warns when eta exceeds 2 / max mu_k.
+
+    --simulate trains the same two-layer network (asympt's parameterisation: f = (sigma_w2/sqrt(m))
+    sum a_k s(sigma_w1 w_k.x + sigma_b1 b_k), float32, antisymmetric init so f_0 = 0, full-batch GD
+    on 1/(2n) sum (f - y)^2) on a target with one zonal harmonic per degree, and prints the measured
+    per-degree rates beside mu_k. Samples may exceed parameters (underparameterised).
+
+    \b
+    Examples:
+      asympt spectral-bias --dim 3 --activation relu --lr 2 --steps 200
+      asympt spectral-bias --dim 3 --sigma-w 1,1 --lr 4 --steps 200 --simulate --width 800 --samples 16000
+      asympt spectral-bias --dim 5 --bias 1 --target sobolev:2 --steps 1000 --json
+    """
+    from .cli import build_kernel
+    from .dynamics.spectral_bias import simulate_spectral_bias
+    from .dynamics.spectral_bias import spectral_bias as sb
+
+    k = build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention)
+    degs = _degrees(degrees) if degrees is not None else (list(range(1, 5)) if simulate else list(range(9)))
+    data = sb(k, dim, degs, lr=lr, steps=steps, target=target)
+    if simulate:
+        if steps < 1:
+            raise click.BadParameter("--simulate needs --steps >= 1", param_hint="--steps")
+        data["simulation"] = simulate_spectral_bias(k.network, dim, width=width, samples=samples, degrees=degs,
+                                                    lr=data["lr"], steps=steps, seeds=seeds, seed=seed)
+    from .cli import _emit
+
+    _emit(data, as_json, _render_bias)
+
+
+def _render_regime(d):
+    lines = [f"Initialisation: {d['source']}: alpha = {d['alpha']}, beta1 = {d['beta1']}, beta2 = {d['beta2']}",
+             f"Coordinates (Luo, Xu, Ma & Zhang 2021): gamma = {d['gamma']}, gamma' = {d['gamma_prime']}",
+             f"Regime: {d['regime']} ({d['reason']})",
+             f"theta-lazy (Li, Luo & Zhou 2024): {'yes' if d['theta_lazy'] else 'no'} "
+             f"(log kappa_theta / log m = 1 - gamma = {d['log_kappa_theta_over_log_m']})",
+             f"Relative weight change RD ~ m^s, s = {d['rd_exponent_heuristic']} (heuristic; only the sign is a theorem)"]
+    if d.get("refusal"):
+        lines.append(f"xi: not given - {d['refusal']}")
+    elif "kernel" in d:
+        kd = d["kernel"]
+        lines += [f"Kernel: {kd['formula']}", f"  weights c_1, c_2 = {', '.join(kd['weights'])} "
+                                               f"(in m: {', '.join(kd['weights_in_m'])})"]
+        if "relu_form" in kd:
+            lines.append(f"  {kd['relu_form']}")
+        for p in d["parts"]:
+            lines.append(f"  {p['part']} part: mu_k ~ A k^-{p['alpha']} ({p['kind']}; exact zeros: {p['zero_degrees']})")
+        if d.get("crossover_degree") is not None:
+            lines.append(f"Visible decay: {d['note']}")
+            lines.append(f"xi = {d['xi']} at this width (t -> oo); xi = {d['xi_before_crossover']} is what shows "
+                         "before the crossover")
+        else:
+            lines.append(f"Visible decay exponent: {d['visible_alpha']}; xi = {d['xi']} ({d['law_kind']})")
+    elif d.get("note"):
+        lines.append(d["note"])
+    if "simulation" in d:
+        for pt in d["simulation"]:
+            lines += ["", f"Simulation ({pt['regime']}, gamma = {pt['gamma']}, gamma' = {pt['gamma_prime']}): "
+                          f"slope of log RD vs log m = {pt['slope']} (heuristic {pt['rd_exponent_heuristic']})",
+                      f"{'width':>8} {'RD':>11} {'kernel drift':>13} {'steps':>6} {'converged':>10}"]
+            for r in pt["rows"]:
+                lines.append(f"{r['width']:>8} {r['rd']:>11.4g} {r['kernel_drift']:>13.4g} {r['steps']:>6} "
+                             f"{str(r['converged']):>10}")
+    return "\n".join(lines)
+
+
+@click.command("regime", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--init", type=click.Choice(["ntk", "mean-field", "lecun", "he", "xavier"]), default=None,
+              help="A named initialisation of f = (1/alpha) sum a_k s(w_k.x), a ~ N(0, beta1^2), w ~ N(0, beta2^2 I).")
+@click.option("--alpha", default=None, metavar="EXPR", help="Output scale alpha as a monomial in m, e.g. 'm**0.5'.")
+@click.option("--beta1", default=None, metavar="EXPR", help="Readout scale beta1 (monomial in m; d allowed).")
+@click.option("--beta2", default=None, metavar="EXPR", help="Input-weight scale beta2 (monomial in m; d allowed).")
+@click.option("--gamma", "gamma", default=None, metavar="G", help="Coordinate gamma (number or p/q).")
+@click.option("--gamma-prime", "gamma_prime", default=None, metavar="G'", help="Coordinate gamma' (number or p/q).")
+@click.option("--dim", "-d", type=click.IntRange(min=2, max=10**6), default=None,
+              help="Data dimension d (inputs on S^(d-1)); needed for the kernel and xi.")
+@click.option("--width", type=click.IntRange(2, 10**9), default=None, help="Width m (when the weights depend on it).")
+@click.option("--activation", "-a", default="relu", show_default=True, help="Activation (as for 'asympt xi').")
+@click.option("--bias", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Input bias: the constant coordinate appended to x (trained with w).")
+@click.option("--target", default="neuron", show_default=True, metavar="SPEC", help="Target class for xi.")
+@click.option("--simulate", is_flag=True, help="Train two-layer networks over --widths (n = 6 points on S^1).")
+@click.option("--widths", default="500,2000,8000", show_default=True, metavar="M1,M2,..",
+              help="Widths of the simulation.")
+@click.option("--seed", type=click.IntRange(0, 2**31), default=0, show_default=True, help="Simulation seed.")
+@json_option
+def regime(init, alpha, beta1, beta2, gamma, gamma_prime, dim, width, activation, bias, target, simulate, widths,
+           seed, as_json):
+    """Initialisation regime of a two-layer network and the kernel (and xi) it trains with.
+
+    Prints the phase-diagram coordinates (gamma, gamma') (Luo, Xu, Ma & Zhang 2021; exact rationals
+    for monomial scales), the regime (linear: gamma < 1 or gamma' > gamma - 1; condensed: gamma > 1
+    and gamma' < gamma - 1; critical on the boundary) with the inequality that decides it, the
+    theta-lazy flag (Li, Luo & Zhou 2024), the layer-weighted limiting kernel with its exact weights,
+    the decay exponent visible at this width with the crossover degree, and xi. At critical or
+    condensed points no kernel xi is given. Named schemes: ntk (alpha = sqrt(m)), mean-field
+    (alpha = m), lecun (beta1 = m^-1/2, beta2 = d^-1/2), he (sqrt(2/m), sqrt(2/d)), xavier.
+
+    \b
+    Examples:
+      asympt regime --init lecun --dim 10 --width 4096
+      asympt regime --alpha "m**0.5" --beta1 1 --beta2 1 --dim 3
+      asympt regime --gamma 1.5 --gamma-prime 0.5
+      asympt regime --init ntk --simulate --widths 500,2000,8000 --json
+    """
+    from .activations import _rational
+    from .cli import _emit
+    from .dynamics.regime import regime as reg
+    from .dynamics.regime import simulate_regime
+    from .errors import InvalidInput
+
+    g = _rational(gamma, "--gamma") if gamma is not None else None
+    gp = _rational(gamma_prime, "--gamma-prime") if gamma_prime is not None else None
+    try:
+        ws = [int(w) for w in widths.split(",") if w.strip()]
+    except ValueError:
+        raise InvalidInput(f"--widths must be a list of integers like 500,2000,8000: {widths!r}") from None
+    bias_value = _rational(repr(float(bias)), "--bias") if bias else 0
+    data = reg(init, alpha=alpha, beta1=beta1, beta2=beta2, gamma=g, gamma_prime=gp, dim=dim, width=width,
+               activation=activation, bias=bias_value, target=target)
+    if simulate:
+        if any(w > 200_000 for w in ws):
+            raise InvalidInput(f"--widths must be <= 200000 for the simulation: {ws}")
+        point = _sim_point(init, alpha, beta1, beta2, g, gp)
+        data["simulation"] = simulate_regime([point], ws, seed=seed)
+    _emit(data, as_json, _render_regime)
+
+
+def _sim_point(init, alpha, beta1, beta2, g, gp):
+    """The simulated point: the scales themselves (d = 2 for the circle) or the coordinates."""
+    from .dynamics.regime import init_scales, parse_scale
+
+    if init is not None:
+        return init_scales(init, 2)
+    if g is not None:
+        return (g, gp)
+    import sympy
+
+    return tuple(parse_scale(v, 2) if v is not None else sympy.Integer(1) for v in (alpha, beta1, beta2))
