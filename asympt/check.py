@@ -17,23 +17,27 @@
 
 Windows and tolerances (chosen without looking at the prediction):
 
-* eigen-index window n in [D_2, N/10], D_2 the number of spherical harmonics of degree <= 2 on the
-  (intrinsic) sphere: the first blocks are pre-asymptotic, and beyond N/10 the Nystrom eigenvalues
-  carry a finite-N bias (measured: +15 % at n = N/10, d = 3). Time window t in
-  [1/(2 lambda_(D_2)), 1/(2 lambda_(N/10))]: the times whose learning front lies in the index window,
-  shortened where the eigenpairs not computed could change L_N(t) by more than 1 %;
+* eigen-index window n in [max(D_2, N/100), N/10], D_2 the number of spherical harmonics of degree
+  <= 2 on the (intrinsic) sphere (the first blocks are pre-asymptotic; beyond N/10 the Nystrom
+  eigenvalues carry a finite-N bias), ended earlier where lambda_n reaches the eigensolver's round-off
+  (1e3 N eps lambda_1). Time window: the times 1/(2 lambda_n) whose learning front lies in the index
+  window, shortened where the eigenpairs not computed could change L_N(t) by more than 1 %;
 * fits are least squares of log y on log x over 40 geometrically spaced points of the window;
-* tolerance = pre-asymptotic bias + 3 sigma + finite-N term, where sigma is the spread of the same
-  statistic over g disjoint subsamples of size N/g, scaled by g^-1/2; the finite-N drift is the change
-  of (measured - exact value over the same window) between size N/g and N, divided by sqrt(g) - 1
-  (the remaining bias at N if it shrinks like N^-1/2, slower than the 1/N of smooth statistics;
-  conservative) for the spectrum rows; for the loss rows it is the gap between the training loss
-  L_N(t) and the held-out loss of the same gradient flow on 2000 fresh points (the training loss runs
-  ahead of the population curve, the held-out loss behind it); and the pre-asymptotic bias
-  is estimated from the exact spectrum / exact curve alone (never from the closed form): the change of
-  the exact window fit when the window moves 4 times further out, extrapolated as O(1/k)
-  (mu_k / law - 1 = O(1/k) is itself a high-precision row). A wrong closed form is therefore not
-  absorbed by the tolerance (the tests feed wrong predictions and see the checks fail).
+* exponent verdicts on uniform sphere data need two things: (a) the measured exponent agrees with the
+  *exact* spectrum's (or exact curve's) fit over the same window within 3 sigma + a finite-N term, and
+  (b) the closed form agrees with the exact fit over a window f = 100 (or 30, 10, 4) times further out
+  in the eigen-index, within the bias that far fit still has (its change from the near window,
+  extrapolated as O(1/k); mu_k / law - 1 = O(1/k) is a high-precision row). On other data
+  (universality) the measurement is compared with the closed form directly, within 3 sigma + the
+  finite-N term + the uniform sphere's pre-asymptotic bias over the window;
+* sigma is the spread of the statistic over g disjoint subsamples of size N/g, scaled by g^-1/2. The
+  finite-N term of the spectrum rows is the larger of the subsamples' own bias (measured - exact over
+  their window, which sits at the same relative place as the full sample's) and the change of that
+  bias from N/g to N divided by sqrt(g) - 1 (its size at N if it shrinks like N^-1/2); for the loss
+  rows it is the gap between the training loss L_N(t) and the held-out loss of the same gradient flow
+  on up to 2000 fresh points (the training loss runs ahead of the population curve, the held-out loss
+  behind it). Nothing in a tolerance is computed from the closed form, and the tests feed wrong
+  predictions (including near misses) and see the checks fail.
 
 Entry points: :func:`run_checks`, :func:`verify_row`, :class:`CheckReport`.
 """
@@ -125,11 +129,17 @@ def _harmonics_upto(dim: int, k: int) -> int:
     return sum(multiplicity(dim, j) for j in range(k + 1))
 
 
-def _window(n_points: int, dim_int: int):
-    """Eigen-index window [max(D_2, N/100), N/10] (see the module docstring), or None when shorter
-    than a factor 4."""
+def _window(n_points: int, dim_int: int, vals=None):
+    """Eigen-index window [max(D_2, N/100), N/10] (see the module docstring), ended earlier where the
+    eigenvalues ``vals`` reach the eigensolver's round-off (1e3 N eps lambda_1); None when shorter than
+    a factor 4."""
+    import numpy as np
+
     hi = n_points // 10
-    lo = max(_harmonics_upto(dim_int, 2), hi // 10)
+    if vals is not None and len(vals):
+        above = np.flatnonzero(np.asarray(vals[:hi]) > 1e3 * n_points * np.finfo(float).eps * vals[0])
+        hi = int(above[-1]) + 1 if above.size else 0
+    lo = max(_harmonics_upto(dim_int, 2), n_points // 100)
     return (lo, hi) if hi >= 4 * lo else None
 
 
@@ -255,15 +265,31 @@ def _population(kernel, dim, target, count: int, kmax_cap: int = 4000):
     K = max(K, 8)
     import warnings
 
-    with warnings.catch_warnings():  # 4 digits are plenty for fits and curves; float64 states fewer
+    with warnings.catch_warnings():  # the float64 tier's error bars are used below instead
         warnings.simplefilter("ignore")
         spec = eigenvalues(kernel, dim, K, tier="float64", digits=4)
-    mus = [max(0.0, float(e)) for e in spec]
+    mus = []
+    for e in spec:  # stop where the float64 error bar exceeds 1e-3 of mu_k (cancellation at large k)
+        v = float(e)
+        if v != 0 and float(e.abs_error) > 1e-3 * abs(v):
+            break
+        mus.append(max(0.0, v))
+    K = len(mus) - 1
     vals = np.sort(np.concatenate([np.full(multiplicity(dim, k), m) for k, m in enumerate(mus) if m > 0]))[::-1]
     energies, tail = None, 0.0
     if target is not None:
+        from .numerics.data import sampled_degree_cap
+        from .targets import Sobolev
+
         energies = [float(e) for e in target.energies(dim, K, dps=15)]
-        tail = max(0.0, float(target.norm2_mp(dim, 20)) - math.fsum(energies))
+        if isinstance(target, Sobolev):
+            # the sampled realisation stops at degree cap: the exact side describes that function
+            cap = sampled_degree_cap(dim)
+            energies = [e if k <= cap else 0.0 for k, e in enumerate(energies)]
+            ss, T = float(target.s), float(target.T)
+            tail = T * ((K + 1) ** (-2 * ss) - (cap + 1) ** (-2 * ss)) if cap > K else 0.0
+        else:
+            tail = max(0.0, float(target.norm2_mp(dim, 20)) - math.fsum(energies))
     return _Population(dim, mus, energies, tail, vals)
 
 
@@ -277,6 +303,43 @@ def _pre_asymptotic(fit_now, fit_far, factor, dim_int):
     if not (math.isfinite(fit_now) and math.isfinite(fit_far)) or not factor:
         return float("nan")
     return abs(fit_now - fit_far) / (1 - factor ** (-1.0 / (dim_int - 1)))
+
+
+def _verdict_words(data):
+    if data == "sphere":
+        return ("verdict: measured vs exact over the window within 3 sigma + finite-N, and closed form vs exact "
+                "far out within that fit's remaining bias")
+    return ("verdict (universality): measured vs closed form within 3 sigma + finite-N + the uniform-sphere "
+            "pre-asymptotic bias")
+
+
+def _exponent_verdict(measured, closed, exact_now, exact_far, far, dim_int, three_s, finite_n, uniform):
+    """Verdict of a fitted exponent (see the module docstring).
+
+    Uniform sphere data: two comparisons, both must hold - (a) the measurement against the exact
+    spectrum's (or curve's) fit over the same window, within 3 sigma + the finite-N term; (b) the closed
+    form against the exact fit far out, within the bias that fit still has (O(1/k) extrapolation). Other
+    data (universality): the measurement against the closed form within the uniform sphere's
+    pre-asymptotic bias + 3 sigma + the finite-N term. Returns (verdict, tolerance text, parts).
+    """
+    if not (math.isfinite(measured) and math.isfinite(three_s) and math.isfinite(finite_n)):
+        return "skip", "-", {}
+    closed = float(closed)
+    if far and math.isfinite(exact_now) and math.isfinite(exact_far):
+        r = far ** (-1.0 / (dim_int - 1))
+        remaining = abs(exact_now - exact_far) * r / (1 - r) + 2e-3  # + the fits' own rounding
+        if uniform:
+            tol_a = three_s + finite_n
+            ok = abs(measured - exact_now) <= tol_a and abs(closed - exact_far) <= remaining
+            return ("pass" if ok else "fail", f"+-{_g(tol_a, 2)}; far +-{_g(remaining, 2)}",
+                    {"vs_exact_window": measured - exact_now, "tol_vs_exact_window": tol_a,
+                     "closed_vs_exact_far": closed - exact_far, "tol_closed_vs_far": remaining})
+        tol = abs(exact_now - exact_far) + remaining + three_s + finite_n
+    else:
+        tol = float("nan")
+    if not math.isfinite(tol):
+        return "skip", "-", {}
+    return ("pass" if abs(measured - closed) <= tol else "fail", f"+-{_g(tol, 2)}", {"tol_vs_closed": tol})
 
 
 # ---- the checks ----------------------------------------------------------------------------------
@@ -343,13 +406,16 @@ def run_checks(kernel, dim: int, target, *, data: str = "sphere", n: int = 4000,
                              "xi": None if law is None or law.xi is None else str(law.xi),
                              "C": None if law is None or law.C is None else _g(law.C, 12)}
     if "spectrum" in groups or "loss" in groups:
-        _sampled_checks(kernel, dim, target, data, n, seed, law, groups, predicted, rows, plot, say)
+        try:
+            _sampled_checks(kernel, dim, target, data, n, seed, law, groups, predicted, rows, plot, say)
+        except NotSupported as err:
+            rows.append(CheckRow("spectrum", "sampled-data checks", "-", "-", "-", "skip", str(err)))
     if "finite-width" in groups:
         say("finite-width networks")
         rows.extend(_finite_width_checks(kernel, dim, target, widths, seed))
     if "high-precision" in groups and not euclid:
         say("high-precision")
-        rows.extend(_high_precision_checks(kernel, dim, target, law, plot))
+        rows.extend(_high_precision_checks(kernel, dim, target, law, plot, predicted))
     return report
 
 
@@ -402,7 +468,7 @@ def _sampled_checks(kernel, dim, target, data, n, seed, law, groups, predicted, 
     g = 4
     rng = np.random.default_rng(seed + 2)
     perm = rng.permutation(n)
-    win = _window(n, dim_int)
+    win = _window(n, dim_int, full.vals)
     if win and _window(n // g, dim_int) is None:
         g = 2
     subs = []
@@ -440,11 +506,12 @@ def _stat_tolerance(value_N, exact_N, subs_vals, subs_exact, g):
         return float("nan"), float("nan")
     sigma = float(np.std(sv, ddof=1)) / math.sqrt(g)
     if exact_N is None or not all(math.isfinite(e) for e in se):
-        change = abs(value_N - float(np.mean(sv)))
-    else:
-        change = abs((value_N - exact_N) - float(np.mean(sv - se)))
-    # a finite-N bias b(N) ~ N^-1/2 changes by b(N) (sqrt(g) - 1) from N/g to N
-    return 3 * sigma, change / (math.sqrt(g) - 1)
+        return 3 * sigma, abs(value_N - float(np.mean(sv))) / (math.sqrt(g) - 1)
+    change = abs((value_N - exact_N) - float(np.mean(sv - se)))
+    # The window sits at the same relative place for N and N/g points, so the subsamples' own bias
+    # (measured - exact over their window) estimates the bias at N; a bias that shrinks like N^-1/2
+    # would instead show as a change of b(N) (sqrt(g) - 1) from N/g to N. Take the larger.
+    return 3 * sigma, max(abs(float(np.mean(sv - se))), change / (math.sqrt(g) - 1))
 
 
 def _spectrum_rows(kernel, dim, data, full, subs, g, win, pop, predicted, plot):
@@ -522,26 +589,28 @@ def _spectrum_rows(kernel, dim, data, full, subs, g, win, pop, predicted, plot):
         exact_far = fit_power(pidx, pop.sorted_vals, far * win[0], far * win[1])[0]
     sub_vals, sub_exact = [], []
     for s in subs:
-        w = _window(s.N, dim_int)
+        w = _window(s.N, dim_int, s.vals)
+        if w is None:
+            continue
         sub_vals.append(fit_power(np.arange(1, len(s.vals) + 1), s.vals, *w)[0])
         sub_exact.append(fit_power(np.arange(1, len(pop.sorted_vals) + 1), pop.sorted_vals, *w)[0]
                          if pop is not None else float("nan"))
     three_s, drift = _stat_tolerance(nu_hat, exact_now if math.isfinite(exact_now) else None, sub_vals,
                                      sub_exact, g)
     pre = _pre_asymptotic(exact_now, exact_far, far, dim_int)
-    tol = pre + three_s + drift
     nu_f = float(nu_closed)
-    verdict = "pass" if abs(nu_hat - nu_f) <= tol else ("fail" if math.isfinite(tol) else "skip")
+    verdict, tol_text, parts = _exponent_verdict(nu_hat, nu_closed, exact_now, exact_far, far, dim_int, three_s,
+                                                 drift, data == "sphere")
     where = "density-independent (THEORY section 8)" if data != "sphere" else "Funk-Hecke closed form"
     rows.append(CheckRow(
         "spectrum", f"nu fit, n in [{win[0]}, {win[1]}]",
-        f"{nu_closed} = {_g(nu_f, 4)}", f"{nu_hat:.3f}", f"+-{_g(tol, 2)}", verdict,
+        f"{nu_closed} = {_g(nu_f, 4)}", f"{nu_hat:.3f}", tol_text, verdict,
         f"lambda_n ~ Lambda n^-nu fitted to the Nystrom eigenvalues; {where}; exact spectrum: {_g(exact_now, 4)} over the same window, {_g(exact_far, 4)} {far}x further "
-        f"out; tolerance = pre-asymptotic {_g(pre, 2)} + 3 sigma {_g(three_s, 2)} + finite-N drift "
-        f"{_g(drift, 2)} ({g} subsamples)",
+        f"out; " + _verdict_words(data) + f"; 3 sigma {_g(three_s, 2)}, finite-N drift {_g(drift, 2)} "
+        f"({g} subsamples), pre-asymptotic bias of the window {_g(pre, 2)}",
         {"nu_closed": str(nu_closed), "nu_fit": nu_hat, "nu_exact_window": exact_now, "window": list(win),
          "nu_exact_far": exact_far, "far_factor": far,
-         "pre_asymptotic": pre, "three_sigma": three_s, "drift": drift, "subsample_fits": sub_vals}))
+         "pre_asymptotic": pre, "three_sigma": three_s, "drift": drift, "subsample_fits": sub_vals, **parts}))
     plot["nu"] = {"nu": nu_f, "fit": nu_hat, "c": lam_c, "window": list(win)}
     return rows
 
@@ -568,10 +637,16 @@ def _loss_rows(dim, data, law, full, subs, g, win, pop, predicted, plot):
     if have_pop:
         plot["loss"]["exact"] = pop.curve(times).tolist() if data == "sphere" else None
     # pointwise comparison with the exact population curve (uniform sphere only: constants depend on density)
-    sub_tw = [s.time_window(_window(s.N, dim_int)) for s in subs]
+    sub_tw = [sub.time_window(w) if w else None for sub, w in ((sub, _window(sub.N, dim_int, sub.vals))
+                                                                 for sub in subs)]
     if data == "sphere" and have_pop and subs and all(sub_tw):
         # probe times resolved by the subsamples too (their spread sets the tolerance)
-        probe = np.geomspace(max(w[0] for w in sub_tw), min(w[1] for w in sub_tw), 3)
+        t_a, t_b = max(w[0] for w in sub_tw), min(w[1] for w in sub_tw)
+        # stay where the exact loss is at least 1e-3 of its value at the first probe time (beyond, the
+        # relative comparison measures round-off of a vanishing curve)
+        ts = np.geomspace(t_a, t_b, 60)
+        keep = ts[pop.curve(ts) >= 1e-3 * pop.curve(ts[:1])[0]]
+        probe = np.geomspace(t_a, keep[-1], 3)
         L_pop = pop.curve(probe)
         L_train = full.curve(probe)[0]
         rel = L_train / L_pop - 1
@@ -610,7 +685,8 @@ def _loss_rows(dim, data, law, full, subs, g, win, pop, predicted, plot):
         exact_far = fit_power(t_far, pop.curve(t_far), lo_f, hi_f)[0]
     sub_vals, sub_exact = [], []
     for s in subs:
-        w = s.time_window(_window(s.N, dim_int))
+        ws = _window(s.N, dim_int, s.vals)
+        w = s.time_window(ws) if ws else None
         if w is None:
             continue
         ts = np.geomspace(w[0], w[1], 40)
@@ -623,20 +699,20 @@ def _loss_rows(dim, data, law, full, subs, g, win, pop, predicted, plot):
     xi_test = fit_power(times, full.test_curve(times), *tw)[0]
     drift = abs(xi_hat - xi_test)
     pre = _pre_asymptotic(exact_now, exact_far, far, dim_int)
-    tol = pre + three_s + drift
     xi_f = float(xi_closed)
-    verdict = "pass" if abs(xi_hat - xi_f) <= tol else ("fail" if math.isfinite(tol) else "skip")
+    verdict, tol_text, parts = _exponent_verdict(xi_hat, xi_closed, exact_now, exact_far, far, dim_int, three_s,
+                                                 drift, data == "sphere")
     rule = "intrinsic-dimension rule (THEORY section 8)" if euclid else "closed form (THEORY section 7)"
     rows.append(CheckRow(
         "loss", f"xi fit, t in [{_g(tw[0], 2)}, {_g(tw[1], 2)}]",
-        f"{xi_closed} = {_g(xi_f, 4)}", f"{xi_hat:.3f}", f"+-{_g(tol, 2)}", verdict,
+        f"{xi_closed} = {_g(xi_f, 4)}", f"{xi_hat:.3f}", tol_text, verdict,
         f"L_N(t) ~ C t^-xi fitted to the empirical loss; {rule}; exact curve: {_g(exact_now, 4)} over the same window, {_g(exact_far, 4)} {far}x further "
-        f"out in the eigen-index; tolerance = pre-asymptotic {_g(pre, 2)} + 3 sigma {_g(three_s, 2)} + "
-        f"finite-N gap {_g(drift, 2)} (held-out loss exponent {_g(xi_test, 4)})",
+        f"out in the eigen-index; " + _verdict_words(data) + f"; 3 sigma {_g(three_s, 2)}, finite-N gap "
+        f"{_g(drift, 2)} (held-out loss exponent {_g(xi_test, 4)}), pre-asymptotic bias of the window {_g(pre, 2)}",
         {"xi_closed": str(xi_closed), "xi_fit": xi_hat, "xi_exact_window": exact_now, "window": list(tw),
          "xi_heldout": xi_test,
          "xi_exact_far": exact_far, "far_factor": far,
-         "pre_asymptotic": pre, "three_sigma": three_s, "drift": drift, "subsample_fits": sub_vals}))
+         "pre_asymptotic": pre, "three_sigma": three_s, "drift": drift, "subsample_fits": sub_vals, **parts}))
     plot["loss"]["fit"] = {"xi": xi_f, "xi_fit": xi_hat, "c": c_hat}
     if law is not None and law.C is not None and not euclid and data == "sphere":
         plot["loss"]["law"] = {"C": float(law.C), "xi": xi_f}
@@ -662,6 +738,9 @@ def _finite_width_checks(kernel, dim, target, widths, seed):
     from .numerics.finite_net import FiniteNetwork
 
     rows = []
+    if getattr(kernel.network, "layer_weights", None) is not None:
+        return [CheckRow("finite-width", "finite-width networks", "-", "-", "-", "skip",
+                         "layer-weighted kernels have no plain numpy network here (see asympt regime --simulate)")]
     if kernel.network.convention != "he":
         return [CheckRow("finite-width", "finite-width networks", "-", "-", "-", "skip",
                          "the numpy network uses the He-convention scales")]
@@ -672,13 +751,16 @@ def _finite_width_checks(kernel, dim, target, widths, seed):
     widths = sorted(widths)
     X = sample("sphere", 100, dim, seed=seed + 10)
     Th = kernel(np.clip(X @ X.T, -1, 1))
-    seeds = 4
+    seeds = 6
     errs = np.empty((len(widths), seeds))
+    last = []
     for i, m in enumerate(widths):
         for s in range(seeds):
             net = FiniteNetwork.init(dim, m, seed=seed * 1000 + 100 * i + s, **args)
             E = net.empirical_ntk(X, train=train)
             errs[i, s] = np.linalg.norm(E - Th) / np.linalg.norm(Th)
+            if i == len(widths) - 1:
+                last.append(E)
     logw = np.log(widths)
     slopes = [np.polyfit(logw, np.log(errs[:, s]), 1)[0] for s in range(seeds)]
     slope = float(np.polyfit(logw, np.log(errs.mean(axis=1)), 1)[0])
@@ -691,6 +773,16 @@ def _finite_width_checks(kernel, dim, target, widths, seed):
         "100 sphere points) vs the analytic kernel: " + ", ".join(f"{e:.2e}" for e in errs.mean(axis=1))
         + f"; log-log slope, 3 sigma over {seeds} seeds",
         {"widths": widths, "errors": errs.tolist(), "slope": slope, "seed_slopes": [float(s) for s in slopes]}))
+    # no bias: the mean of the empirical NTKs equals the analytic kernel within its standard error
+    # (exact for 2 layers, O(1/width) otherwise); R = ||mean - Theta||_F / (||sd||_F / sqrt(S)) ~ 1
+    last = np.asarray(last)
+    R = float(np.linalg.norm(last.mean(axis=0) - Th) / (np.linalg.norm(last.std(axis=0, ddof=1)) / math.sqrt(seeds)))
+    rows.append(CheckRow(
+        "finite-width", "mean empirical NTK = kernel",
+        "R ~ 1 (no bias)", f"R = {R:.2f}", "R <= 2", "pass" if R <= 2 else "fail",
+        f"R = ||mean of {seeds} empirical NTKs - analytic Theta||_F / (||their sd||_F / sqrt({seeds})) at width "
+        f"{widths[-1]}; a kernel off by 5 % gives R ~ 2.5 at the default widths",
+        {"R": R, "width": widths[-1], "seeds": seeds}))
     # gradient descent of the real network vs the kernel prediction on the same points
     try:
         y = target_values(target, X, seed=seed + 11)
@@ -730,7 +822,7 @@ def _finite_width_checks(kernel, dim, target, widths, seed):
 
 # ---- high-precision rows -----------------------------------------------------------------------------
 
-def _high_precision_checks(kernel, dim, target, law, plot):
+def _high_precision_checks(kernel, dim, target, law, plot, predicted=None):
     import mpmath
 
     from .curve import loss_curve
@@ -761,14 +853,18 @@ def _high_precision_checks(kernel, dim, target, law, plot):
     if law is not None and law.kind == "power" and law.xi is not None:
         times = [1e2, 1e4, 1e6]
         pts = loss_curve(kernel, dim, target, times, digits=10, law=law)
-        xi = float(law.xi)
+        xi_closed = (predicted or {}).get("xi", law.xi)
+        xi = float(xi_closed)
         slopes = [float(p.slope) for p in pts]
-        dev = [abs(s - xi) for s in slopes]
-        ok = dev[2] < dev[0] and (dev[2] <= dev[1] or dev[2] < 1e-4)
+        # the local exponent still moves by |s(1e6) - s(1e4)| over the last two decades; a geometric
+        # approach leaves at most a few times that: the closed form must lie within 3x of it (+ 1e-3)
+        bound = 3 * abs(slopes[2] - slopes[1]) + 1e-3
+        ok = abs(slopes[2] - xi) <= bound
         rows.append(CheckRow(
             "high-precision", "exact local exponent -> xi",
-            f"xi = {law.xi}", ", ".join(f"t=1e{int(math.log10(t))}: {s:.4f}" for t, s in zip(times, slopes)),
-            "approaches xi", "pass" if ok else "fail", "-dlog L/dlog t of the exact curve, 10 digits",
+            f"xi = {xi_closed}", ", ".join(f"t=1e{int(math.log10(t))}: {s:.4f}" for t, s in zip(times, slopes)),
+            f"+-{_g(bound, 2)} at 1e6", "pass" if ok else "fail",
+            "-dlog L/dlog t of the exact curve, 10 digits; tolerance 3 |s(1e6) - s(1e4)| + 1e-3",
             {"t": times, "local_exponent": slopes}))
     return rows
 
@@ -792,8 +888,10 @@ def verify_row(kernel, dim: int, target, data: str = "sphere", n: int = 1500, se
     except NotSupported as err:
         return {"verdict": "skip", "detail": str(err)}
     ran = [r for r in rep.rows if r.verdict != "skip"]
-    if not ran:
-        return {"verdict": "skip", "detail": "no check applies"}
+    exponents = [r for r in ran if r.name.startswith(("nu fit", "xi fit", "L_N(t)"))]
+    if not exponents:
+        why = "; ".join(r.detail for r in rep.rows if r.verdict == "skip")[:300]
+        return {"verdict": "skip", "detail": f"no exponent or curve check applies at N = {n}: {why}"}
     if rep.failed:
         return {"verdict": "fail", "detail": "; ".join(f"{r.name}: {r.measured} vs {r.predicted}" for r in rep.failed)}
     return {"verdict": "pass", "detail": f"{len(ran)} checks passed at N = {n}"}

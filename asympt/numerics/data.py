@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-__all__ = ["DATA", "EUCLIDEAN", "gegenbauer_table", "sample", "sample_vmf", "target_values"]
+__all__ = ["DATA", "EUCLIDEAN", "gegenbauer_table", "sample", "sample_vmf", "sampled_degree_cap", "target_values"]
 
 DATA = ("sphere", "vmf", "gaussian", "cube")
 EUCLIDEAN = ("gaussian", "cube")
@@ -132,6 +132,11 @@ def _neuron_values(act, z):
     return np.broadcast_to(np.asarray(phi(z), dtype=float), z.shape)
 
 
+def sampled_degree_cap(dim: int) -> int:
+    """Highest degree of the sampled Sobolev realisation (its energy above it is not drawn)."""
+    return {2: 2000, 3: 600, 4: 200}.get(dim, 100)
+
+
 def target_values(target, X: np.ndarray, *, seed=0, kmax: int | None = None) -> np.ndarray:
     """Values of one function of the target class on the rows of X.
 
@@ -149,6 +154,8 @@ def target_values(target, X: np.ndarray, *, seed=0, kmax: int | None = None) -> 
     X = np.asarray(X, dtype=float)
     n, dim = X.shape
     z = X[:, 0]
+    if isinstance(target, (Harmonic, Sobolev)) and not np.allclose(np.sum(X * X, axis=1), 1.0, atol=1e-9):
+        raise ValueError(f"target {target.spec!r} is defined on the sphere S^(d-1); the points are not unit vectors")
     if isinstance(target, Neuron):
         return np.asarray(_neuron_values(target.act, z), dtype=float)
     if isinstance(target, Cap):
@@ -159,7 +166,7 @@ def target_values(target, X: np.ndarray, *, seed=0, kmax: int | None = None) -> 
     if isinstance(target, Sobolev):
         rng = np.random.default_rng(seed)
         if kmax is None:
-            kmax = {2: 2000, 3: 600, 4: 200}.get(dim, 100)
+            kmax = sampled_degree_cap(dim)
         ndir = 16
         V = rng.standard_normal((ndir, dim))
         V /= np.linalg.norm(V, axis=1, keepdims=True)

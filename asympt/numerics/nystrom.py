@@ -128,18 +128,27 @@ def top_eigenpairs(A: np.ndarray, n_top: int, *, seed=0, tol: float = 1e-7, max_
     return w.copy(), V, res
 
 
-def _homogeneous_parts(kernel):
-    """(k_0, a, ratio, readout_bias^2) of the factorisation above, or raise NotSupported."""
+def _check_r_d(net):
+    """The R^d kernels below cover 2-layer networks trained on all parameters or on the last layer."""
     from ..errors import NotSupported
+
+    if net.layers != 2:
+        raise NotSupported("data in R^d: the kernel off the sphere is implemented for 2-layer networks only")
+    if getattr(net, "layer_weights", None) is not None:
+        raise NotSupported("data in R^d: layer-weighted kernels are not implemented off the sphere")
+    allowed = ({(1, "w"), (1, "b"), (2, "w"), (2, "b")}, {(2, "w"), (2, "b")}, {(2, "w")})
+    if set(net.train) not in allowed:
+        raise NotSupported("data in R^d: train all parameters (--train all) or the last layer (--train last)")
+
+
+def _homogeneous_parts(kernel):
+    """(k_0, a, ratio, readout_bias^2) of the factorisation above."""
     from ..networks import ntk
 
     net = kernel.network
     act = net.activation
-    if net.layers != 2:
-        raise NotSupported("data in R^d: the kernel off the sphere is implemented for 2-layer networks only")
+    _check_r_d(net)
     layer1 = {p for l, p in net.train if l == 1}
-    if layer1 not in (set(), {"w", "b"}):
-        raise NotSupported("data in R^d: train either all parameters of layer 1 or none of them")
     train = "all" if layer1 else ("last" if (2, "b") in net.train else "last-weights")
     a = act.degree
     k0 = ntk(act, 2, sigma_w=list(net.sigma_w), sigma_b=[0, 0], train=train, convention=net.convention)
@@ -177,9 +186,8 @@ def euclidean_gram(kernel, X: np.ndarray, Y: np.ndarray | None = None, chunk: in
         return out
     if act.name == "erf" and net.layers == 2:
         sw1, sb1, sw2, sb2 = (float(v) for v in (net.sigma_w[0], net.sigma_b[0], net.sigma_w[1], net.sigma_b[1]))
+        _check_r_d(net)
         layer1 = {p for l, p in net.train if l == 1}
-        if layer1 not in (set(), {"w", "b"}):
-            raise NotSupported("data in R^d: train either all parameters of layer 1 or none of them")
         qx = 1 + 2 * (sw1 ** 2 * np.sum(X * X, axis=1) + sb1 ** 2)
         qy = 1 + 2 * (sw1 ** 2 * np.sum(Y * Y, axis=1) + sb1 ** 2)
         for start in range(0, X.shape[0], chunk):

@@ -58,6 +58,25 @@ def test_wrong_predictions_fail():
     assert not rep.ok
 
 
+def test_near_miss_predictions_fail_too():
+    # nu = 5/3 and xi = 3/4 (the R^d rule misapplied to sphere data) are within 12 % and 25 % of the truth
+    rep = run_checks(ntk("relu", bias=1), 3, "neuron", n=1500, seed=1, groups=("spectrum", "loss"),
+                     predicted={"nu": sympy.Rational(5, 3), "xi": sympy.Rational(3, 4)})
+    rows = _rows(rep)
+    assert rows["nu fit"].verdict == "fail" and rows["xi fit"].verdict == "fail"
+
+
+def test_exact_local_exponent_row_rejects_a_wrong_xi_on_either_side():
+    for wrong in (sympy.Rational(6, 5), sympy.Rational(4, 5)):
+        rep = run_checks(ntk("relu"), 3, "neuron", n=400, groups=("high-precision",), predicted={"xi": wrong})
+        assert _rows(rep)["exact local exponent -> xi"].verdict == "fail"
+
+
+def test_sphere_only_targets_on_euclidean_data_skip_with_a_reason():
+    rep = run_checks(ntk("relu", bias=1), 2, "sobolev:1", data="gaussian", n=600, groups=("spectrum", "loss"))
+    assert [r.verdict for r in rep.rows] == ["skip"] and "sphere" in rep.rows[0].detail
+
+
 def test_universality_on_vmf_and_gaussian_data():
     k = ntk("relu", bias=1)
     vmf = _rows(run_checks(k, 3, "neuron", data="vmf", n=1500, seed=2, groups=("spectrum", "loss")))
@@ -84,6 +103,7 @@ def test_finite_width_and_high_precision_rows():
     rows = _rows(rep)
     fro = [r for r in rep.rows if r.name == "NTK error vs width"][0]
     assert fro.verdict == "pass" and -0.65 < fro.values["slope"] < -0.35
+    assert rows["mean empirical NTK = kernel"].verdict == "pass"
     gd = [r for r in rep.rows if r.name == "GD vs kernel prediction"][0]
     assert gd.values["deviations"][1] < gd.values["deviations"][0]
     assert rows["mu_k / A k^-alpha -> 1"].verdict == "pass"
