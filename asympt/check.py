@@ -31,9 +31,9 @@ Windows and tolerances (chosen without looking at the prediction):
   (universality) the measurement is compared with the closed form directly, within 3 sigma + the
   finite-N term + the uniform sphere's pre-asymptotic bias over the window;
 * sigma is the spread of the statistic over g disjoint subsamples of size N/g, scaled by g^-1/2. The
-  finite-N term of the spectrum rows is the larger of the subsamples' own bias (measured - exact over
-  their window, which sits at the same relative place as the full sample's) and the change of that
-  bias from N/g to N divided by sqrt(g) - 1 (its size at N if it shrinks like N^-1/2); for the loss
+  finite-N term of the spectrum rows is the subsamples' own bias (measured - exact over their window,
+  which sits at the same relative place as the full sample's) plus the change of that bias from N/g
+  to N (the bias need not shrink in a window that moves with N); for the loss
   rows it is the gap between the training loss L_N(t) and the held-out loss of the same gradient flow
   on up to 2000 fresh points (the training loss runs ahead of the population curve, the held-out loss
   behind it). Nothing in a tolerance is computed from the closed form, and the tests feed wrong
@@ -509,9 +509,10 @@ def _stat_tolerance(value_N, exact_N, subs_vals, subs_exact, g):
         return 3 * sigma, abs(value_N - float(np.mean(sv))) / (math.sqrt(g) - 1)
     change = abs((value_N - exact_N) - float(np.mean(sv - se)))
     # The window sits at the same relative place for N and N/g points, so the subsamples' own bias
-    # (measured - exact over their window) estimates the bias at N; a bias that shrinks like N^-1/2
-    # would instead show as a change of b(N) (sqrt(g) - 1) from N/g to N. Take the larger.
-    return 3 * sigma, max(abs(float(np.mean(sv - se))), change / (math.sqrt(g) - 1))
+    # (measured - exact over their window) estimates the bias at N; its change from N/g to N is added
+    # as the uncertainty of that estimate (measured: the bias need not shrink with N in a window that
+    # moves with N, e.g. 0.045 at N = 1000 and 0.056 at N = 4000 for the ReLU NTK on S^2).
+    return 3 * sigma, abs(float(np.mean(sv - se))) + change
 
 
 def _spectrum_rows(kernel, dim, data, full, subs, g, win, pop, predicted, plot):

@@ -8,7 +8,7 @@ Target (issue): the full check at N = 8000, d = 3 (ReLU NTK, neuron target, ever
 on 2 cores, peak memory under 2 GB. Machines are shared, so the time is recorded as a ratio to a
 baseline measured in the same run: one dense 4000 x 4000 symmetric eigendecomposition (LAPACK syevd),
 the operation that dominates the default N = 4000 check. On the reference machine (2 cores, idle) that
-baseline takes about 8 s, so the 60 s target is a ratio of about 7.5. Each size runs in a fresh
+baseline took 10.3 s (idle, 2026-11-25), so the 60 s target is a ratio of about 6. Each size runs in a fresh
 subprocess so that its peak resident memory (ru_maxrss) is its own; the growth exponents of time and
 memory in N go to ``benchmark.extra_info`` and are printed.
 """
@@ -72,4 +72,4 @@ def test_full_check_time_and_memory(benchmark, n):
               f"memory ~ N^{math.log(_RESULTS[b]['peak_mb'] / _RESULTS[a]['peak_mb']) / math.log(b / a):.2f}")
     if n == 8000:
         assert res["peak_mb"] < 2048
-        assert ratio < 7.5, "the N = 8000 check is slower than 60 s on the reference machine"
+        assert ratio < 6.0, "the N = 8000 check is slower than 60 s on the reference machine"
