@@ -613,6 +613,12 @@ def _spectrum_rows(kernel, dim, data, full, subs, g, win, pop, predicted, plot):
          "nu_exact_far": exact_far, "far_factor": far,
          "pre_asymptotic": pre, "three_sigma": three_s, "drift": drift, "subsample_fits": sub_vals, **parts}))
     plot["nu"] = {"nu": nu_f, "fit": nu_hat, "c": lam_c, "window": list(win)}
+    if data == "sphere" and "nu" not in predicted:
+        from .decay import decay_law
+
+        lam_law = decay_law(kernel, dim).Lambda
+        if lam_law is not None:
+            plot["nu"]["Lambda"] = float(lam_law)
     return rows
 
 

@@ -374,6 +374,10 @@ def plot_check(report, path) -> None:
         lo, hi = nu["window"]
         nn = np.geomspace(lo, hi, 20)
         a1.loglog(nn, nu["c"] * nn ** (-nu["fit"]), "k--", lw=1, label=f"fit n^-{nu['fit']:.3f} (closed form {nu['nu']:.3g})")
+    if p.get("nu", {}).get("Lambda") and p.get("nystrom"):
+        nn = np.geomspace(1, len(p["nystrom"]), 30)
+        a1.loglog(nn, p["nu"]["Lambda"] * nn ** (-p["nu"]["nu"]), "r:", lw=1.2,
+                  label=f"law Lambda n^-nu, nu = {p['nu']['nu']:.4g}")
     a1.set_xlabel("eigen-index n")
     a1.set_ylabel("eigenvalue")
     a1.set_title("eigenvalue decay", fontsize=10)
@@ -394,6 +398,8 @@ def plot_check(report, path) -> None:
     a2.set_title("loss curves", fontsize=10)
     if loss:
         a2.legend(fontsize=8)
+    else:
+        a2.text(0.5, 0.5, "loss checks not run or skipped", ha="center", va="center", transform=a2.transAxes)
     a2.grid(True, which="both", alpha=0.3)
     s = report.setting
     fig.suptitle(f"asympt check: d = {s['dim']}, target {s['target']}, data {s['data']}, N = {s['n']}", fontsize=10)
