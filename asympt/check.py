@@ -26,8 +26,9 @@ Windows and tolerances (chosen without looking at the prediction):
 * exponent verdicts on uniform sphere data need two things: (a) the measured exponent agrees with the
   *exact* spectrum's (or exact curve's) fit over the same window within 3 sigma + a finite-N term, and
   (b) the closed form agrees with the exact fit over a window f = 100 (or 30, 10, 4) times further out
-  in the eigen-index, within the bias that far fit still has (its change from the near window,
-  extrapolated as O(1/k); mu_k / law - 1 = O(1/k) is a high-precision row). On other data
+  in the eigen-index, within that fit's movement from the near window plus 1 % (the sharp test of the
+  closed forms against the exact side is the high-precision group: mu_k / law -> 1 and the exact
+  curve's local exponent at t = 1e6). On other data
   (universality) the measurement is compared with the closed form directly, within 3 sigma + the
   finite-N term + the uniform sphere's pre-asymptotic bias over the window;
 * sigma is the spread of the statistic over g disjoint subsamples of size N/g, scaled by g^-1/2. The
@@ -326,8 +327,10 @@ def _exponent_verdict(measured, closed, exact_now, exact_far, far, dim_int, thre
         return "skip", "-", {}
     closed = float(closed)
     if far and math.isfinite(exact_now) and math.isfinite(exact_far):
-        r = far ** (-1.0 / (dim_int - 1))
-        remaining = abs(exact_now - exact_far) * r / (1 - r) + 2e-3  # + the fits' own rounding
+        # window fits of exact spectra / curves approach their limit non-monotonically (half-space target:
+        # 0.3330 over the near window, 0.3296 far out, limit 1/3), so the far fit is trusted to within
+        # its own movement |now - far| plus 1 %, not an extrapolation
+        remaining = abs(exact_now - exact_far) + 0.01 * abs(closed) + 1e-3
         if uniform:
             tol_a = three_s + finite_n
             ok = abs(measured - exact_now) <= tol_a and abs(closed - exact_far) <= remaining
