@@ -96,26 +96,16 @@ def sample(kind: str, n: int, dim: int, seed=0) -> np.ndarray:
 def gegenbauer_table(t: np.ndarray, dim: int, kmax: int) -> np.ndarray:
     """P_k^(d)(t) for k = 0..kmax (normalised P_k(1) = 1), shape (kmax + 1,) + t.shape.
 
-    Three-term recurrence of the Gegenbauer polynomials C_k^(lambda), lambda = (d - 2)/2, divided by
-    C_k^(lambda)(1); for d = 2 the Chebyshev polynomials T_k. Stable for t in [-1, 1].
+    :func:`asympt.sphere.gegenbauer_table` (three-term recurrence) with the shape of ``t`` kept.
 
     >>> P = gegenbauer_table(np.array([0.3]), 3, 2)       # Legendre: 1, t, (3t^2 - 1)/2
     >>> np.round(P[:, 0], 12).tolist()
     [1.0, 0.3, -0.365]
     """
-    t = np.asarray(t, dtype=float)
-    out = np.empty((kmax + 1,) + t.shape)
-    out[0] = 1.0
-    if kmax >= 1:
-        out[1] = t
-    lam = (dim - 2) / 2
-    for k in range(1, kmax):
-        # normalised recurrence: P_{k+1} = ((2k + 2 lam) t P_k - k P_{k-1}) / (k + 2 lam)
-        if lam == 0:
-            out[k + 1] = 2 * t * out[k] - out[k - 1]
-        else:
-            out[k + 1] = ((2 * k + 2 * lam) * t * out[k] - k * out[k - 1]) / (k + 2 * lam)
-    return out
+    from ..sphere import gegenbauer_table as table
+
+    t = np.clip(np.asarray(t, dtype=float), -1.0, 1.0)  # dot products of unit vectors may round past +-1
+    return table(dim, kmax, t.reshape(-1)).reshape((kmax + 1,) + t.shape)
 
 
 def _neuron_values(act, z):
