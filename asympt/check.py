@@ -324,7 +324,8 @@ def _exponent_verdict(measured, closed, exact_now, exact_far, far, dim_int, thre
     pre-asymptotic bias + 3 sigma + the finite-N term. Returns (verdict, tolerance text, parts).
     """
     if not (math.isfinite(measured) and math.isfinite(three_s) and math.isfinite(finite_n)):
-        return "skip", "-", {}
+        return "skip", "-", {"skip_reason": "no spread estimate: N/g points are too few for the window "
+                                            "rule (raise --n)"}
     closed = float(closed)
     if far and math.isfinite(exact_now) and math.isfinite(exact_far):
         # window fits of exact spectra / curves approach their limit non-monotonically (half-space target:
@@ -341,7 +342,8 @@ def _exponent_verdict(measured, closed, exact_now, exact_far, far, dim_int, thre
     else:
         tol = float("nan")
     if not math.isfinite(tol):
-        return "skip", "-", {}
+        return "skip", "-", {"skip_reason": "the exact spectrum does not reach far enough out for the "
+                                            "pre-asymptotic estimate (float64 tier accuracy or degree cap)"}
     return ("pass" if abs(measured - closed) <= tol else "fail", f"+-{_g(tol, 2)}", {"tol_vs_closed": tol})
 
 
@@ -609,7 +611,7 @@ def _spectrum_rows(kernel, dim, data, full, subs, g, win, pop, predicted, plot):
     rows.append(CheckRow(
         "spectrum", f"nu fit, n in [{win[0]}, {win[1]}]",
         f"{nu_closed} = {_g(nu_f, 4)}", f"{nu_hat:.3f}", tol_text, verdict,
-        f"lambda_n ~ Lambda n^-nu fitted to the Nystrom eigenvalues; {where}; exact spectrum: {_g(exact_now, 4)} over the same window, {_g(exact_far, 4)} {far}x further "
+        (parts.get("skip_reason", "") + "; " if verdict == "skip" else "") + f"lambda_n ~ Lambda n^-nu fitted to the Nystrom eigenvalues; {where}; exact spectrum: {_g(exact_now, 4)} over the same window, {_g(exact_far, 4)} {far}x further "
         f"out; " + _verdict_words(data) + f"; 3 sigma {_g(three_s, 2)}, finite-N drift {_g(drift, 2)} "
         f"({g} subsamples), pre-asymptotic bias of the window {_g(pre, 2)}",
         {"nu_closed": str(nu_closed), "nu_fit": nu_hat, "nu_exact_window": exact_now, "window": list(win),
@@ -716,7 +718,7 @@ def _loss_rows(dim, data, law, full, subs, g, win, pop, predicted, plot):
     rows.append(CheckRow(
         "loss", f"xi fit, t in [{_g(tw[0], 2)}, {_g(tw[1], 2)}]",
         f"{xi_closed} = {_g(xi_f, 4)}", f"{xi_hat:.3f}", tol_text, verdict,
-        f"L_N(t) ~ C t^-xi fitted to the empirical loss; {rule}; exact curve: {_g(exact_now, 4)} over the same window, {_g(exact_far, 4)} {far}x further "
+        (parts.get("skip_reason", "") + "; " if verdict == "skip" else "") + f"L_N(t) ~ C t^-xi fitted to the empirical loss; {rule}; exact curve: {_g(exact_now, 4)} over the same window, {_g(exact_far, 4)} {far}x further "
         f"out in the eigen-index; " + _verdict_words(data) + f"; 3 sigma {_g(three_s, 2)}, finite-N gap "
         f"{_g(drift, 2)} (held-out loss exponent {_g(xi_test, 4)}), pre-asymptotic bias of the window {_g(pre, 2)}",
         {"xi_closed": str(xi_closed), "xi_fit": xi_hat, "xi_exact_window": exact_now, "window": list(tw),
