@@ -124,12 +124,6 @@ def fit_power(x, y, lo, hi, npts: int = 40):
     return float(-slope), float(math.exp(icpt))
 
 
-def _harmonics_upto(dim: int, k: int) -> int:
-    from .sphere import multiplicity
-
-    return sum(multiplicity(dim, j) for j in range(k + 1))
-
-
 def _window(n_points: int, dim_int: int, vals=None):
     """Eigen-index window [max(D_2, N/100), N/10] (see the module docstring), ended earlier where the
     eigenvalues ``vals`` reach the eigensolver's round-off (1e3 N eps lambda_1); None when shorter than
@@ -140,7 +134,9 @@ def _window(n_points: int, dim_int: int, vals=None):
     if vals is not None and len(vals):
         above = np.flatnonzero(np.asarray(vals[:hi]) > 1e3 * n_points * np.finfo(float).eps * vals[0])
         hi = int(above[-1]) + 1 if above.size else 0
-    lo = max(_harmonics_upto(dim_int, 2), n_points // 100)
+    from .sphere import cumulative_multiplicity
+
+    lo = max(cumulative_multiplicity(dim_int, 2), n_points // 100)
     return (lo, hi) if hi >= 4 * lo else None
 
 
@@ -804,6 +800,7 @@ def _finite_width_checks(kernel, dim, target, widths, seed):
     n = X.shape[0]
     lam_max = float(np.linalg.eigvalsh(Th / n)[-1])
     lr, steps = 1.0 / lam_max, 300
+    w, V = np.linalg.eigh(Th / n)
     devs = []
     for i, m in enumerate(widths[-2:]):
         dev_seeds = []
@@ -811,7 +808,6 @@ def _finite_width_checks(kernel, dim, target, widths, seed):
             net = FiniteNetwork.init(dim, m, seed=seed * 1000 + 500 + 10 * i + s, **args)
             res = net.train_gd(X, y, lr, steps, train=train, record_every=10)
             r = net.forward(X) - y
-            w, V = np.linalg.eigh(Th / n)
             c = V.T @ r
             pred = np.array([0.5 * np.mean((V @ (c * (1 - lr * w) ** st)) ** 2) for st in res.steps])
             use = pred >= 1e-3 * pred[0]
@@ -836,6 +832,7 @@ def _finite_width_checks(kernel, dim, target, widths, seed):
 
 def _high_precision_checks(kernel, dim, target, law, plot, predicted=None):
     import mpmath
+    import sympy
 
     from .curve import loss_curve
     from .decay import decay_law
@@ -853,7 +850,7 @@ def _high_precision_checks(kernel, dim, target, law, plot, predicted=None):
         for k in ks:
             kk = k if dl.approx(k) not in (None, 0) else k + 1
             mu = spec[kk].value
-            ratios.append((kk, float(mu / mpmath.mpf(sympy_float(dl.approx(kk))))))
+            ratios.append((kk, float(mu / mpmath.mpf(str(sympy.N(dl.approx(kk), 30))))))
         dev = [abs(r - 1) for _, r in ratios]
         converging = all(b <= 0.75 * a or b < 1e-6 for a, b in zip(dev, dev[1:]))
         rows.append(CheckRow(
@@ -879,12 +876,6 @@ def _high_precision_checks(kernel, dim, target, law, plot, predicted=None):
             "-dlog L/dlog t of the exact curve, 10 digits; tolerance 3 |s(1e6) - s(1e4)| + 1e-3",
             {"t": times, "local_exponent": slopes}))
     return rows
-
-
-def sympy_float(x):
-    import sympy
-
-    return str(sympy.N(x, 30))
 
 
 # ---- one-row verification (tables) -------------------------------------------------------------------

@@ -428,14 +428,7 @@ def _render_md(rows, cols, version, command):
         lines.append("| " + " | ".join(head) + " |")
         lines.append("|" + "|".join("---:" if h in ("d",) else "---" for h in head) + "|")
         for r in srows:
-            cells = [_md_cell(r.get(c, "")) for _, c in shown]
-            note = r["note"]
-            if note:
-                if note not in notes:
-                    notes.append(note)
-                cells.append(f"[{notes.index(note) + 1}]")
-            else:
-                cells.append("")
+            cells = [_md_cell(r.get(c, "")) for _, c in shown] + [_note_ref(r["note"], notes)]
             lines.append("| " + " | ".join(cells) + " |")
         if notes:
             lines.append("")
@@ -443,6 +436,15 @@ def _render_md(rows, cols, version, command):
                 lines.append(f"{i}. {_md_cell(n)}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _note_ref(note, notes: list) -> str:
+    """'[i]' for a row's note (numbered in order of first use within the section, kept in ``notes``)."""
+    if not note:
+        return ""
+    if note not in notes:
+        notes.append(note)
+    return f"[{notes.index(note) + 1}]"
 
 
 def _md_cell(text) -> str:
@@ -483,14 +485,7 @@ def _render_tex(rows, cols, version, command):
         lines.append(r"\midrule")
         lines.append(r"\endhead")
         for r in srows:
-            cells = [_tex(r.get(c, "")) for _, c in shown]
-            note = r["note"]
-            if note:
-                if note not in notes:
-                    notes.append(note)
-                cells.append(f"[{notes.index(note) + 1}]")
-            else:
-                cells.append("")
+            cells = [_tex(r.get(c, "")) for _, c in shown] + [_note_ref(r["note"], notes)]
             lines.append(" & ".join(cells) + r" \\")
         lines.append(r"\bottomrule")
         lines.append(r"\end{longtable}")
