@@ -26,6 +26,8 @@ _LAZY_COMMANDS = {
     "table": "asympt.cli_table:table",
     "spectral-bias": "asympt.cli_dynamics:spectral_bias",
     "regime": "asympt.cli_dynamics:regime",
+    "gd-risk": "asympt.cli_proportional:gd_risk",
+    "horizon": "asympt.cli_horizon:horizon",
 }
 
 
