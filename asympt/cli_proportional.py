@@ -173,7 +173,7 @@ def gd_risk(samples, features, width, activation, depth, link, noise, steps, lr,
     Examples:
       asympt gd-risk --samples 4000 --features 2000 --width 2 --steps 40 --simulate
       asympt gd-risk -M 1500 -N 1000 -q 1 -a linear --link "s" --noise 0.5 --steps 60 --simulate --linear
-      asympt gd-risk -M 2000 -N 1000 --activation erf --link "s**2 - 1" --window 10 --json
+      asympt gd-risk -M 2000 -N 1000 --depth 3 --activation erf --link "s**3 / 3 + s" --window 30 --steps 40 --json
     """
     from .errors import InvalidInput
     from .proportional.experiment import plan, run
