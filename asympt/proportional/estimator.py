@@ -104,7 +104,9 @@ class CavityEstimator:
         X: (n, d) design with i.i.d. entries of variance 1/d (isotropic, proportional regime).
         y: (n,) labels.
         lr: first-layer step eta on the summed loss.
-        head: the network above the first layer (:func:`asympt.proportional.head`).
+        head: the network above the first layer: :func:`asympt.proportional.head`, or any object with
+            ``width`` (q), ``predict(Z, theta)`` -> F (n,) and ``derivatives(Z, y, theta)`` -> (F, g, H) with
+            g = grad_z and H = Hess_z of (y - F)^2 / 2, shapes (n, q) and (n, q, q).
         window: keep the per-sample response only for lags < window (None: all; memory ~ T^2).
 
     >>> import numpy as np

@@ -165,3 +165,51 @@ def test_t1_at_the_ends_of_the_allowed_ratio_range(n, d):
     P, rec, _ = run_with_estimator(n, d, h, tanh_link, 0.5, lr, 20, head_lr=0.5)
     idx = np.random.default_rng(1).choice(n, 12, replace=False)
     assert loo_ratio(rec[20][0], brute_force_loo(P, h, lr, 20, 0.5, idx))[0] <= 0.08
+
+
+class _QuadraticHead:
+    """A user-defined head F(z) = z1 + 0.5 z1 z2 (not one of asympt's), with hand-written derivatives."""
+
+    width = 2
+
+    def predict(self, Z, theta):
+        return Z[:, 0] + 0.5 * Z[:, 0] * Z[:, 1]
+
+    def derivatives(self, Z, y, theta):
+        F = self.predict(Z, theta)
+        dF = np.column_stack([1 + 0.5 * Z[:, 1], 0.5 * Z[:, 0]])
+        d2F = np.zeros((Z.shape[0], 2, 2))
+        d2F[:, 0, 1] = d2F[:, 1, 0] = 0.5
+        r = y - F
+        return F, -r[:, None] * dF, dF[:, :, None] * dF[:, None, :] - r[:, None, None] * d2F
+
+
+def test_user_defined_head_matches_leave_one_out():
+    """Duck-typed head inside the user's own GD loop; T1 against retraining with the same loop."""
+    rng = np.random.default_rng(5)
+    n, d, steps, lr = 600, 400, 15, 0.5 * LR
+    X = rng.standard_normal((n, d)) / np.sqrt(d)
+    y = np.tanh(X @ rng.standard_normal(d)) + 0.3 * rng.standard_normal(n)
+    W0 = 0.5 * rng.standard_normal((d, 2))
+    h = _QuadraticHead()
+
+    def gd(Xs, ys, est=None):
+        W = W0.copy()
+        out = None
+        for _ in range(steps + 1):
+            if est is not None:
+                out = est.step(W, None)
+            W_next = W - lr * Xs.T @ h.derivatives(Xs @ W, ys, None)[1]
+            W, last = W_next, W
+        return last, out
+
+    est = CavityEstimator(X, y, lr, h)
+    _, out = gd(X, y, est)
+    err, size = [], []
+    for i in IDX[:12]:
+        keep = np.arange(n) != i
+        W_loo, _ = gd(X[keep], y[keep])
+        z_loo = X[i] @ W_loo
+        err.append(np.abs(out.cavity[i] - z_loo).mean())
+        size.append(np.abs(out.z[i] - z_loo).mean())
+    assert np.mean(err) <= 0.08 * np.mean(size)
