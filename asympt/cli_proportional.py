@@ -154,7 +154,8 @@ def _plot(d, path):
 @click.option("--linear", is_flag=True,
               help="Width-1 linear case: print the Marchenko-Pastur closed form beside the run "
                    "(needs --width 1 --activation linear and a link c*s).")
-@click.option("--plot", "plot", default=None, metavar="FILE", help="Save the curves (.png/.pdf/.svg; needs matplotlib).")
+@click.option("--plot", "plot", default=None, metavar="FILE",
+              help="Save the curves (.png/.pdf/.svg; needs matplotlib).")
 @json_option
 def gd_risk(samples, features, width, activation, depth, link, noise, steps, lr, head_lr, window, seed, simulate,
             linear, plot, as_json):

@@ -192,7 +192,8 @@ def run(samples, features, width, activation, depth, link, noise, steps, lr="aut
     if linear:
         s2 = float(np.sum((P.W0[:, 0] - slope * P.w_star) ** 2) / features)
         if eta >= lin.stability_bound(delta):
-            raise InvalidInput(f"--lr {eta:g} is above the closed form's stability bound {lin.stability_bound(delta):.4g}")
+            raise InvalidInput(f"--lr {eta:g} is above the closed form's stability bound "
+                               f"{lin.stability_bound(delta):.4g}")
         shown = shown_steps(steps)
         cf = lin.linear_gd_risk(delta, eta, noise ** 2, s2, shown)
         for r, val in zip([rows[t] for t in shown], cf.risk):

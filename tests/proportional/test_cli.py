@@ -75,3 +75,12 @@ def test_plot_is_checked_before_computing(tmp_path):
 def test_usage_errors_exit_2():
     assert _run("-M", "300").exit_code == 2
     assert _run("-M", "300", "-N", "200", "-q", "9").exit_code == 2
+
+
+def test_plot_is_written(tmp_path):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "risk.png"
+    r = _run("-M", "300", "-N", "200", "-q", "1", "-a", "linear", "--link", "s", "--steps", "4", "--simulate",
+             "--plot", str(out))
+    assert r.exit_code == 0, r.output
+    assert out.stat().st_size > 1000
