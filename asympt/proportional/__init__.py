@@ -17,8 +17,9 @@ What was checked, and what we found wrong or incomplete in the project notes (NO
   tanh heads), 0.014-0.031 at M/N = 0.25 and 10; a cavity without the Onsager memory (chi = I)
   gives 1.1 and the training fields give 1.
 * ReLU heads: the notes' "Hessian rank-one a.e. (fine)" is wrong for this estimator: the ratio is
-  0.09-0.18 at M = 600 and 0.13 at M = 2000 (not shrinking); smoothing the kink's delta term in the
-  Hessian made it worse. ReLU runs but is flagged as rough.
+  0.09-0.18 at M = 600 and 0.13 at M = 2000 (not shrinking). Two repairs were tried and made it
+  worse: a Gaussian-smoothed delta in every Hessian (0.54 at M = 2000), and the smoothed kink term only
+  in the sample average Gamma (0.18-0.27). ReLU runs but is flagged as rough; the cause is open.
 * Width-1 linear law at n = d: the constants (2 pi)^(-1/2) and 2 (2 - sqrt 2)/sqrt(pi) = 0.6610 are
   right, but the noise part has a constant next term, V = 0.6610 (eta t)^(1/2) - 1/2 + O((eta t)^(-1/2)),
   derived from the density's regular part (int_0^4 (sqrt(4-l) - 2) l^(-3/2) dl / (2 pi) = 1/pi - 1/2) and

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 
 _RELU_GAP = pytest.mark.xfail(strict=True, reason="known gap: ReLU kinks; T1 ratio measured 0.13 at M = 2000 and "
-                              "0.09-0.18 at M = 600 (the a.e. Hessian misses the kink's averaged delta term)")
+                              "0.09-0.18 at M = 600; smoothing the kink did not help (see asympt.proportional)")
 
 
 @pytest.mark.parametrize(("kind", "act", "bound"), [("two-layer", "tanh", 0.05), ("three-layer", "tanh", 0.05),
