@@ -31,7 +31,9 @@ E (x_j^T x_i)^2 = ||x_i||^2 / d for the part of D_(t-1)^T x_j that is driven by 
 
     G_hat(t) = (1/n) sum_i (y_i - F(u_(t,i); theta_t))^2.
 
-It ignores the O(1/n) cavity effect of sample i on the head's parameters.
+It ignores the O(1/n) cavity effect of sample i on the head's parameters. In the code 1/d is replaced by
+v = mean_i ||x_i||^2 / d (equal to 1/d up to O((nd)^(-1/2)) in the convention above), which makes the
+estimate invariant under X -> c X, lr -> lr / c^2; anisotropic designs are refused (``check_design``).
 
 Cost and memory. Step t costs O(n t^2 q^3) (the new row J_i(t, .)), so T steps cost O(n T^3 q^3);
 the store of K_i(r, s) = H_(r,i) J_i(r, s) for s <= r holds n T (T+1) q^2 / 2 numbers (float32). With
@@ -90,6 +92,21 @@ def estimator_memory_bytes(n: int, steps: int, width: int, window: int | None = 
     return k_store + n * steps * width * 8 + steps * steps * width * width * 8
 
 
+def _isotropy_ratio(X, entry_var: float, iterations: int = 30) -> float:
+    """Top eigenvalue of X^T X by power iteration over its isotropic edge v (sqrt(n) + sqrt(d))^2 (a lower
+    bound on the true ratio: power iteration approaches the top eigenvalue from below)."""
+    n, d = X.shape
+    v = np.random.default_rng(0).standard_normal(d)
+    lam = 0.0
+    for _ in range(iterations):
+        w = X.T @ (X @ v)
+        lam = float(np.linalg.norm(w))
+        if lam == 0:
+            return 0.0
+        v = w / lam
+    return lam / (entry_var * (np.sqrt(n) + np.sqrt(d)) ** 2)
+
+
 class CavityEstimator:
     """Cavity (leave-one-out) estimate of the test MSE at every GD iteration (our derivation; see the
     module docstring).
@@ -108,6 +125,9 @@ class CavityEstimator:
             ``width`` (q), ``predict(Z, theta)`` -> F (n,) and ``derivatives(Z, y, theta)`` -> (F, g, H) with
             g = grad_z and H = Hess_z of (y - F)^2 / 2, shapes (n, q) and (n, q, q).
         window: keep the per-sample response only for lags < window (None: all; memory ~ T^2).
+        check_design: refuse X whose top eigenvalue of X^T X exceeds 1.25 times the Marchenko-Pastur edge
+            v (sqrt(n) + sqrt(d))^2 of i.i.d. entries with the same variance v (30 power iterations): a
+            cheap guard against anisotropic designs, which this estimator does not treat.
 
     >>> import numpy as np
     >>> from asympt.proportional import CavityEstimator, head
@@ -122,7 +142,8 @@ class CavityEstimator:
     True
     """
 
-    def __init__(self, X, y, lr: float, head: Head, *, window: int | None = None, check_updates: bool = True):
+    def __init__(self, X, y, lr: float, head: Head, *, window: int | None = None, check_updates: bool = True,
+                 check_design: bool = True):
         X = np.asarray(X, dtype=float)
         y = np.asarray(y, dtype=float)
         if X.ndim != 2 or y.shape != (X.shape[0],):
@@ -138,6 +159,15 @@ class CavityEstimator:
         self.n, self.d = X.shape
         self.q = head.width
         self.norms2 = np.einsum("ij,ij->i", X, X)
+        # E (x_j^T x_i)^2 = v ||x_i||^2 for entries of variance v: v = 1/d in the convention above; estimated
+        # from the data so that any isotropic scale works (Gamma(t, s) = v sum_j H_(t,j) J_j(t, s)).
+        self.entry_var = float(self.norms2.mean()) / self.d
+        if check_design:
+            self.design_ratio = _isotropy_ratio(X, self.entry_var)
+            if self.design_ratio > 1.25:
+                raise InvalidInput(f"X does not look isotropic: the top eigenvalue of X^T X is {self.design_ratio:.3g} "
+                                   "times the i.i.d.-entries value v (sqrt(n) + sqrt(d))^2; the estimator assumes "
+                                   "i.i.d. entries (pass check_design=False to override)")
         self.t = 0
         self._chi: dict[tuple[int, int], np.ndarray] = {}
         self._gamma: dict[tuple[int, int], np.ndarray] = {}
@@ -203,7 +233,7 @@ class CavityEstimator:
         K = Hn[:, 0, None, None, :] * J[0][None]
         for a in range(1, q):
             K += Hn[:, a, None, None, :] * J[a][None]
-        gam = K.sum(axis=3) / self.d                             # [b, s, c]
+        gam = K.sum(axis=3) * self.entry_var                     # [b, s, c]
         for k, s in enumerate(range(lo, t + 1)):
             self._gamma[(t, s)] = np.ascontiguousarray(gam[:, k, :])
         self._K[t] = (lo, K.astype(np.float32))

@@ -81,9 +81,10 @@ def test_response_matrices_structure(tanh_run):
     for t in range(1, T + 1):
         np.testing.assert_array_equal(chi[t, t - 1], np.eye(2))      # chi(s+1, s) = I
         assert np.all(chi[t, t:] == 0)
-    for t in (0, 7, T):              # Gamma(t, t) = (1/d) sum_i H_(t,i) since J_i(t, t) = I
+    assert abs(est.entry_var * D - 1) < 0.01          # entries of variance 1/d, estimated from the data
+    for t in (0, 7, T):              # Gamma(t, t) = v sum_i H_(t,i) since J_i(t, t) = I
         H = h.derivatives(rec[t][0].z, P.y, rec[t][2])[2]
-        np.testing.assert_allclose(gam[t, t], H.sum(axis=0) / D, rtol=1e-6)
+        np.testing.assert_allclose(gam[t, t], H.sum(axis=0) * est.entry_var, rtol=1e-6)
 
 
 def test_t3_fast_linear_estimate_within_its_sampling_error():
@@ -213,3 +214,35 @@ def test_user_defined_head_matches_leave_one_out():
         err.append(np.abs(out.cavity[i] - z_loo).mean())
         size.append(np.abs(out.z[i] - z_loo).mean())
     assert np.mean(err) <= 0.08 * np.mean(size)
+
+
+def test_estimate_does_not_depend_on_the_scale_of_the_design():
+    """X -> c X, W_0 -> W_0 / c, lr -> lr / c^2 leaves every pre-activation trajectory unchanged; the
+    estimator (entry variance estimated from the data) must give the same estimates."""
+    rng = np.random.default_rng(4)
+    n, d, c, steps = 300, 200, 7.0, 12
+    X = rng.standard_normal((n, d)) / np.sqrt(d)
+    y = np.tanh(X @ rng.standard_normal(d)) + 0.3 * rng.standard_normal(n)
+    h = head("two-layer", "tanh", width=2)
+    th = {"a": np.array([0.8, -0.6]), "b": np.zeros(())}
+    W0 = rng.standard_normal((d, 2))
+    outs = []
+    for scale in (1.0, c):
+        Xs, lr = scale * X, LR / scale ** 2
+        est = CavityEstimator(Xs, y, lr, h)
+        W = W0 / scale
+        for _ in range(steps + 1):
+            out = est.step(W, th)
+            W = W - lr * Xs.T @ est.last_gradient
+        outs.append(out.test_mse)
+    assert abs(outs[1] / outs[0] - 1) < 1e-10
+
+
+def test_anisotropic_design_is_refused():
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((400, 200)) / np.sqrt(200)
+    X[:, 0] *= 6.0                                       # one direction with 36 times the variance
+    h, _ = linear_head()
+    with pytest.raises(InvalidInput, match="isotropic"):
+        CavityEstimator(X, np.zeros(400), 0.1, h)
+    assert CavityEstimator(X[:, 1:], np.zeros(400), 0.1, h).design_ratio < 1.05
