@@ -196,6 +196,8 @@ def test_fit_horizon_interval_contains_the_truth():
     (["--plot", "/nonexistent/dir/x.png"], 1, "plot"),
     (["--early", "--target", "sobolev:2"], 1, "--early --target"),
     (["--simulate"], 1, "--early"),
+    (["--calibrate", "none", "--tol", "nan"], 1, "finite"),
+    (["--calibrate", "none", "--lr", "inf"], 1, "finite"),
 ])
 def test_cli_errors_are_one_line(args, code, message):
     res = CliRunner().invoke(main, ["horizon", "--dim", "2", "--width", "4000", *args])
