@@ -102,6 +102,14 @@ def _render(d):
                          f"{_g(r['t_tol_at_width'], '.3g')} at width {d['width']}; {r.get('compared', '')}")
     else:
         lines.append(f"Theory: {th.get('note')}")
+    st = th.get("static")
+    if st:
+        lines.append(f"  {st['law']}:")
+        lines.append("    " + "; ".join(f"m={r['width']}: t_tol {_g(r.get('t_tol_static'), '.3g')}"
+                                       + (f" (measured {_g(r['t_tol_measured'], '.3g')})" if r.get("t_tol_measured") else "")
+                                       if "note" not in r else f"m={r['width']}: {r['note']}" for r in st["rows"]))
+        if st["reading"]:
+            lines.append(f"    {st['reading']} ('-': no departure within {_g(st['rows'][0].get('t_limit'))})")
     bands = d["widths"][-1]["band_deviation_at_t_tol"]
     lines.append("Deviation by eigenvalue band at t_tol (largest width; |P_b(r_net - r_kernel)| / |P_b y|; "
                  "Bowman & Montufar 2022 expect it to grow toward small eigenvalues):")

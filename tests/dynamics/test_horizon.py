@@ -271,3 +271,13 @@ def test_check_rows_can_fail(monkeypatch, widths):
         return out
     monkeypatch.setattr(hz, "displacement", wrong)
     assert hz.check_rows(KA, 2, "halfspace", **kw)[0]["verdict"] == "fail"
+
+
+def test_static_departure_recedes_with_width():
+    """The linearised network's own initial kernel approaches the limit: later departure at larger m."""
+    from asympt.dynamics.horizon import static_departure
+
+    small = static_departure(KB, 3, "neuron", 50, samples=200, seeds=2, t_max=50, horizon_factor=10)
+    large = static_departure(KB, 3, "neuron", 20000, samples=200, seeds=2, t_max=50, horizon_factor=10)
+    assert small["t_tol_seed_averaged"] is not None
+    assert large["t_tol_seed_averaged"] is None or large["t_tol_seed_averaged"] > 3 * small["t_tol_seed_averaged"]
