@@ -40,13 +40,39 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["DegreeProjector", "TwoLayerNet", "gegenbauer", "multiplicity", "sample_sphere", "zonal_target"]
+__all__ = ["DegreeProjector", "TwoLayerNet", "activation_signs", "gegenbauer", "multiplicity", "sample_sphere",
+           "teacher", "zonal_target"]
 
 
 def sample_sphere(n: int, dim: int, rng) -> np.ndarray:
     """n points uniform on S^(dim-1) (float64), from a numpy Generator."""
     X = rng.standard_normal((n, dim))
     return X / np.linalg.norm(X, axis=1, keepdims=True)
+
+
+def teacher(kind: str, X, direction) -> np.ndarray:
+    """Teacher values on the rows of X (float64): ``relu`` max(v.x, 0), ``halfspace`` 1[v.x > 0],
+    ``sign`` sign(v.x) (labels +-1) or ``linear`` v.x, with v = ``direction`` (normalised here).
+
+    >>> teacher("halfspace", np.array([[1.0, 0.0], [-1.0, 0.0]]), np.array([2.0, 0.0]))
+    array([1., 0.])
+    """
+    v = np.asarray(direction, dtype=float)
+    z = np.asarray(X, dtype=float) @ (v / np.linalg.norm(v))
+    if kind == "relu":
+        return np.maximum(z, 0.0)
+    if kind == "halfspace":
+        return (z > 0).astype(float)
+    if kind == "sign":
+        return np.where(z > 0, 1.0, -1.0)
+    if kind == "linear":
+        return z
+    raise ValueError(f"teacher must be relu, halfspace, sign or linear: {kind!r}")
+
+
+def activation_signs(net: "TwoLayerNet", X) -> np.ndarray:
+    """Activation pattern 1[w_k.x_i (+ bias) > 0] of every neuron on every row of X (bool, n x m)."""
+    return (net._inputs(X) @ net.W.T) > 0
 
 
 def multiplicity(dim: int, k: int) -> int:
