@@ -231,9 +231,21 @@ def xi_report(kernel, dim, target, law) -> dict:
         "alpha": _num(law.alpha), "beta": _num(law.beta), "nu": _num(law.nu), "kappa": _num(law.kappa),
         "Lambda": _num(law.Lambda),
         "approach": law.approach, "lr": None if law.lr is None else str(law.lr),
+        "approach_kind": law.approach_kind, "never_learned": law.never_learned, "status": law.status,
         "explanation": list(law.explanation), "notes": list(law.notes),
         "latex": law.latex(),
     }
+
+
+RESULT_WORDS = {
+    "log-periodic": "power law times a bounded log-periodic factor, L(t) = t^-xi l(t) F(ln t)",
+    "power-like": "L(t) = t^(-xi + o(1)) (a power law at the level of ln L / ln t)",
+    "logarithmic": "logarithmic decay, slower than every power of t",
+    "sub-polynomial": "slower than every power of t, faster than every power of ln t",
+    "super-polynomial": "faster than every power of t",
+}
+STATUS_WORDS = {"D": "the approach law is derived (leading order), not proved; 'asympt curve' compares it with "
+                     "exact sums", "U": "heuristic, not verified"}
 
 
 def _ed(v) -> str:
@@ -281,8 +293,18 @@ def render_xi(data, kernel=None) -> str:
             lines.append(f"  approach: {data['approach']}")
     elif kind == "exponential":
         lines.append("Result: exponential decay (finitely many occupied degrees)")
+        if data["approach"]:
+            lines.append(f"  {data['approach']}")
     else:
-        lines.append("Result: logarithmic decay (the kernel is smooth at u = +-1)")
+        lines.append(f"Result: {RESULT_WORDS.get(kind, kind)}")
+        if data["xi"] is not None:
+            lines.append(f"  xi = {_ed(data['xi'])}")
+        lines.append(f"  {data['approach']}")
+    if data.get("never_learned"):
+        none = "" if kind == "plateau" else " (the target has no energy there)"
+        lines.append(f"  never learned (mu_k = 0 exactly): {data['never_learned']}{none}")
+    if data.get("status") and data["status"] != "V":
+        lines.append(f"  status: {STATUS_WORDS[data['status']]}")
     for n in data["notes"]:
         lines.append(f"  note: {n}")
     return "\n".join(lines)
