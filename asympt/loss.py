@@ -86,6 +86,29 @@ class LossLaw:
     approach_kind: str | None = None  # the law of L(t) - L_inf (= kind unless kind == "plateau")
     never_learned: str = ""  # the degrees with mu_k = 0 exactly, in words ("" if none)
     status: str = ""  # THEORY tag of the approach law: V (verified), D (derived, not proved), U
+    params: tuple = ()  # (name, value) constants of the approach law: ("D", .), ("log_exponent", .), ...
+
+    def value(self, t):
+        """The law's value at time t (mpmath), or None when the law has no explicit constant.
+
+        power: C t^-xi; logarithmic: D (ln 2t)^-a; exponential: amplitude exp(-rate t); each plus L_inf.
+        """
+        import mpmath
+
+        def num(x):
+            return mpmath.mpf(sympy.N(x, mpmath.mp.dps + 5))
+
+        t = mpmath.mpf(t)
+        kind = self.approach_kind or self.kind
+        base = num(self.L_inf)
+        par = dict(self.params)
+        if kind == "power" and self.xi is not None and self.C is not None:
+            return num(self.C) * t ** (-num(self.xi)) + base
+        if kind == "logarithmic" and "D" in par:
+            return num(par["D"]) * mpmath.log(2 * t) ** (-num(par["log_exponent"])) + base
+        if kind == "exponential" and self.rate is not None:
+            return num(self.amplitude) * mpmath.exp(-num(self.rate) * t) + base
+        return None
 
     def __str__(self):
         return "\n".join(self.explanation + ("Result: " + self.summary(),))
@@ -204,7 +227,7 @@ def loss_law(kernel, dim: int, target, *, data: str = "sphere", lr=None) -> Loss
     else:
         law = _general(kernel, dim, target, dl, tl, expl)
     if lr is not None:
-        law = _discrete(kernel, dim, law, lr)
+        law = _discrete(kernel, dim, law, lr, target)
     return law
 
 
@@ -307,6 +330,13 @@ def parity_norm2(target, dim, parity):
 
     half = sympy.Rational(1, 2)
     sign = 1 if parity == 0 else -1
+    if isinstance(target, T.Neuron) and target.act.parity in ("even", "odd"):  # one parity class only
+        if (target.act.parity == "even") != (parity == 0):
+            return sympy.S.Zero
+        n2 = target.norm2(dim)
+        if n2.has(sympy.Integral):  # no closed form: the target's own quadrature (SymPy's N of an Integral is slow)
+            return sympy.Float(mpmath.nstr(target.norm2_mp(dim, dps=35), 32), 30)
+        return n2
     if isinstance(target, T.PowerLaw):
         b = target.beta
         even = 2 ** (-b) * sympy.zeta(b)
@@ -672,6 +702,7 @@ def _general(kernel, dim, target, dl, tl, expl) -> LossLaw:
         terms.append(replace(term, note=f"kernel: {kc.text}; target: {tc.text}"))
     live = [t for t in terms if t.key]
     xi = C = None
+    law_params = ()
     approach_kind, form, tag = None, "", ""
     rate = amp = None
     if live:
@@ -683,8 +714,10 @@ def _general(kernel, dim, target, dl, tl, expl) -> LossLaw:
         if approach_kind == "power":
             C = tidy_constant(sum(t.C for t in win))
         form = win[0].form
+        law_params = tuple((k, v) for k, v in win[0].params if k not in ("coefficient",))
         if approach_kind == "logarithmic" and all(dict(t.params).get("coefficient") is not None for t in win):
-            coef = tidy_constant(sum(dict(t.params)["coefficient"] for t in win))
+            coef = sum(dict(t.params)["coefficient"] for t in win)
+            law_params = (("D", coef), ("log_exponent", dict(win[0].params)["log_exponent"]))
             form = form if len(win) == 1 else form + f" (both parities: D = {_fmt(coef, 8)})"
     elif exp_degrees:
         approach_kind = "exponential"
@@ -716,7 +749,7 @@ def _general(kernel, dim, target, dl, tl, expl) -> LossLaw:
     kappa = None if beta is None or nu is None else (beta - 1) / (dim - 1)
     return LossLaw(kind, dim, xi, C, L_inf, alpha, beta, nu, kappa, dl.Lambda if approach_kind == "power" else None,
                    None, approach, terms=tuple(terms), explanation=tuple(expl), rate=rate, amplitude=amp,
-                   approach_kind=approach_kind, never_learned=never, status=tag)
+                   approach_kind=approach_kind, never_learned=never, status=tag, params=law_params)
 
 
 def _slowest_mode(kernel, dim, degrees):
@@ -808,7 +841,7 @@ def _euclidean(kernel, dim, target) -> LossLaw:
                    notes=("C depends on the density: not given",))
 
 
-def _discrete(kernel, dim, law, lr):
+def _discrete(kernel, dim, law, lr, target=None):
     import mpmath
 
     from .spectrum import eigenvalues
@@ -828,5 +861,63 @@ def _discrete(kernel, dim, law, lr):
         raise InvalidInput(f"lr = {lr}: gradient descent diverges, eta * mu_max = {float(eta) * mu_max:.4g} >= 2 "
                            f"(mu_max = {mu_max:.6g}; stable for eta < {mpmath.nstr(bound, 6)})")
     line = (f"Discrete gradient descent with step eta = {eta}: stable since eta * mu_max = "
-            f"{float(eta) * mu_max:.4g} < 2; L_n ~ L(t = eta n), so L_n ~ C (eta n)^-xi with the same C.")
-    return LossLaw(**{**law.__dict__, "explanation": law.explanation + (line,), "lr": eta})
+            f"{float(eta) * mu_max:.4g} < 2; L_n ~ L(t = eta n) once the modes with eta mu_k > 1 have died out "
+            "(small mu_k, which set the law, behave as under gradient flow).")
+    lines = (line,)
+    notes = law.notes
+    warn = _stability_warning(target, kernel, dim, law, spec, float(eta))
+    if warn:
+        lines += (warn,)
+        notes = notes + (warn,)
+    return LossLaw(**{**law.__dict__, "explanation": law.explanation + lines, "notes": notes, "lr": eta})
+
+
+def _stability_warning(target, kernel, dim, law, spec, eta):
+    """Warn when modes with eta mu_k > 1 decay more slowly under GD than under gradient flow.
+
+    Under GD mode k decays as |1 - eta mu_k|^(2n) instead of exp(-2 eta mu_k n); for eta mu_k > 1 this is
+    slower (eta mu_max = 1.995: 0.995^(2n) against exp(-3.99 n)). Returns a warning with the step n* after
+    which these modes' excess (e_k/2)(|1 - eta mu_k|^(2n) - exp(-2 eta mu_k n)) falls below 10 % of the law,
+    or '' when there is no such mode.
+    """
+    import math
+
+    if target is None:
+        return ""
+    slow = []
+    for ev in spec:
+        m = float(ev)
+        if m <= 0:
+            continue
+        q = abs(1 - eta * m)
+        if q > math.exp(-eta * m) and eta * m > 1:
+            try:
+                e = float(target.energy_mp(dim, ev.k, dps=20))
+            except Exception:  # noqa: BLE001 - a target without per-degree energies: no warning can be sized
+                return ""
+            if e > 0:
+                slow.append((ev.k, m, q, e))
+    if not slow:
+        return ""
+
+    def excess(n):
+        return sum(e / 2 * (q ** (2 * n) - math.exp(-2 * eta * m * n)) for _, m, q, e in slow)
+
+    def law_at(n):
+        if law.approach_kind == "power" and law.xi is not None:
+            return float(law.C) * (eta * n) ** (-float(law.xi)) + float(law.L_inf)
+        return float(law.L_inf) if law.L_inf != 0 else None
+
+    k, m, q, e = max(slow, key=lambda r: r[2])
+    n_star = None
+    n = 1.0
+    while n < 1e15:
+        ref = law_at(n)
+        if ref is not None and excess(n) <= 0.1 * ref:
+            n_star = n
+            break
+        n *= 1.25
+    where = (f"the loss is within 10 % of the law only from n ~ {n_star:.2g} (eta n ~ {eta * n_star:.2g})"
+             if n_star is not None else "its excess over the law could not be sized (no power law)")
+    return (f"Warning: close to the stability bound, eta mu_max = {eta * m:.4g}: mode k = {k} decays as "
+            f"|1 - eta mu_k|^(2n) = {q:.4g}^(2n) instead of exp(-2 eta mu_k n); {where}.")

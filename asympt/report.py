@@ -312,34 +312,69 @@ def render_xi(data, kernel=None) -> str:
 
 # ---- loss curve ----------------------------------------------------------------------------------
 
-def curve_report(kernel, dim, target, law, points) -> dict:
+def curve_report(kernel, dim, target, law, points, regime=None) -> dict:
     rows = [p.to_json() for p in points]
+    par = dict(law.params)
+    band = par.get("local_exponent")
     return {"setting": {"network": kernel.network.describe(), "dim": dim, "target": target.describe()},
-            "law": {"kind": law.kind, "xi": None if law.xi is None else sympy.sstr(law.xi),
+            "law": {"kind": law.kind, "approach_kind": law.approach_kind,
+                    "xi": None if law.xi is None else sympy.sstr(law.xi),
+                    "xi_decimal": None if law.xi is None else mpmath.nstr(mpmath.mpf(sympy.N(law.xi, 20)), 10),
                     "C": None if law.C is None else sympy.sstr(law.C),
-                    "L_inf": sympy.sstr(law.L_inf), "latex": law.latex()},
+                    "L_inf": sympy.sstr(law.L_inf), "latex": law.latex(), "summary": law.summary(),
+                    "status": law.status,
+                    "local_exponent_band": None if band is None else [mpmath.nstr(b, 5) for b in band]},
+            "regime": None if regime is None else {
+                "tol": regime["tol"], "t_regime": regime["t_regime"], "checked_up_to": regime["checked_up_to"],
+                "ratios": [[f"{t:.3g}", f"{r:.4g}"] for t, r in regime["ratios"]]},
+            "notes": list(law.notes),
             "rows": rows}
 
 
 def render_curve(data) -> str:
     s, law = data["setting"], data["law"]
     lines = [f"Network: {s['network']}", f"Data: sphere S^{s['dim'] - 1}; target: {s['target']}",
-             f"Law: {law['kind']}" + (f", xi = {law['xi']}, C = {law['C']}" if law["xi"] else "")
-             + (f", L_inf = {law['L_inf']}" if law["L_inf"] not in ("0", None) else ""),
+             f"Law: {law['summary']}",
              "L(t) = 1/2 sum_k e_k exp(-2 mu_k t): exact head, exact tail norm, Euler-Maclaurin correction;",
-             "only digits covered by the error bound are printed.", ""]
+             "only digits covered by the error bounds are printed (L(t) and the local exponent).", ""]
     w = max([len(r["loss"]) for r in data["rows"]] + [8]) + 1
-    if law["kind"] == "logarithmic":
-        lines.append("K*(t) form (accurate for analytic kernels): modes with 2 mu_k t >= 1 are learned, "
+    kind = law["approach_kind"] or law["kind"]
+    if kind in ("logarithmic", "sub-polynomial", "super-polynomial", "power-like") or \
+            (kind == "log-periodic" and law["local_exponent_band"] is None):
+        lines.append("K*(t) form (accurate for kernels smooth at u = +-1): modes with 2 mu_k t >= 1 are learned, "
                      "L ~ 1/2 sum of the rest; K* = first unlearned occupied degree.")
-        lines.append(f"{'t':>12}  {'L(t)':<{w}} {'K*':>5} {'K*-form':>14} {'-dlogL/dlogt':>14}")
+        lines.append(f"{'t':>12}  {'L(t)':<{w}} {'law':>12} {'L/law':>9} {'K*':>5} {'K*-form':>14} {'-dlogL/dlogt':>14}")
         for r in data["rows"]:
-            lines.append(f"{r['t']:>12}  {r['loss']:<{w}} {str(r['kstar']):>5} {r['kstar_form']:>14} "
+            lines.append(f"{r['t']:>12}  {r['loss']:<{w}} {r['law'] or '-':>12} {r['ratio_to_law'] or '-':>9} "
+                         f"{str(r['kstar']):>5} {r['kstar_form'] or '-':>14} {r['local_exponent']:>14}")
+    else:
+        lines.append(f"{'t':>12}  {'L(t)':<{w}} {'law':>12} {'L/law':>9} {'-dlogL/dlogt':>14}")
+        for r in data["rows"]:
+            lines.append(f"{r['t']:>12}  {r['loss']:<{w}} {r['law'] or '-':>12} {r['ratio_to_law'] or '-':>9} "
                          f"{r['local_exponent']:>14}")
-        return "\n".join(lines)
-    lines.append(f"{'t':>12}  {'L(t)':<{w}} {'law':>14} {'-dlogL/dlogt':>14}")
-    for r in data["rows"]:
-        lines.append(f"{r['t']:>12}  {r['loss']:<{w}} {r['law'] or '-':>14} {r['local_exponent']:>14}")
+    if law["local_exponent_band"] is not None:
+        lo, hi = law["local_exponent_band"]
+        lines.append(f"log-periodic law: the local exponent oscillates around xi = {law['xi_decimal']} within "
+                     f"[{lo}, {hi}] (plus an O(1/ln t) drift from the powers of k in mu_k and e_k).")
+    reg = data.get("regime")
+    if reg is not None:
+        tol = int(round(100 * reg["tol"]))
+        if reg["t_regime"] is not None:
+            lines.append(f"Asymptotic regime: the law is within {tol} % of the exact curve from t ~ "
+                         f"{reg['t_regime']:.0e} on (checked at every decade up to {reg['checked_up_to']:.0e}).")
+        else:
+            last = reg["ratios"][-1] if reg["ratios"] else ["-", "-"]
+            lines.append(f"WARNING: the law is NOT within {tol} % of the exact curve at t = {last[0]} "
+                         f"(L/law = {last[1]}); the asymptotic regime is not reached by t = "
+                         f"{reg['checked_up_to']:.0e}: read the law as a limit, not as a value.")
+    elif kind not in ("power", "exponential"):
+        lines.append("The law has no explicit constant here: compare its predicted shape (local exponent, K*-form) "
+                     "with the exact columns.")
+    if law.get("status") == "D":
+        lines.append("Status: the approach law is derived at leading order, not proved.")
+    for n in data.get("notes", []):
+        if n.startswith("Warning"):
+            lines.append(n)
     return "\n".join(lines)
 
 
