@@ -304,7 +304,7 @@ def curve(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, ta
     pts = loss_curve(k, dim, tgt, times, digits=digits, law=law)
     from .curve import asymptotic_regime
 
-    regime = asymptotic_regime(k, dim, tgt, law, t_hi=max(1e16, tmax))
+    regime = asymptotic_regime(k, dim, tgt, law, t_hi=max(1e12, tmax))
     data = report.curve_report(k, dim, tgt, law, pts, regime)
     if plot_file:
         report.plot_curve(data, plot_file)

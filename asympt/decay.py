@@ -110,6 +110,17 @@ class DecayLaw:
             return None
         nu = a / (self.dim - 1)
         amps = [p.A for p in self.parities if p.kind == "power" and p.alpha == a]
+        if any(_has_big(A) for A in amps) or self.dim > 150:
+            # large d: a 40-digit value from logarithms (the exact form has thousands of digits)
+            import mpmath
+
+            with mpmath.workdps(60):
+                n = mpmath.mpf(sympy.N(nu, 70))
+                logs = [mpmath.mpf(sympy.N(sympy.expand_log(sympy.log(A), force=True), 70)) for A in amps]
+                m = max(logs)
+                s = mpmath.fsum(mpmath.exp((lg - m) / n) for lg in logs)
+                val = mpmath.exp(n * (m / n + mpmath.log(s) - mpmath.loggamma(self.dim)))
+                return sympy.Float(mpmath.nstr(val, 45), 40)
         total = sum(sympy.Pow(A, 1 / nu) for A in amps) / sympy.factorial(self.dim - 1)
         return tidy_constant(total**nu)
 
@@ -327,6 +338,10 @@ class SmoothClass:
             return f"ln mu_k ~ -c k^(2/3) (stretched exponential; {cc}) [{tag}]"
         cc = "c not derived for this network" if self.c is None else f"c = {self.c}"
         return f"ln mu_k ~ -c k ln k (k(u) entire: super-exponential; {cc}) [{tag}]"
+
+
+def _has_big(expr) -> bool:
+    return any(abs(n) > 10**30 for n in expr.atoms(sympy.Integer))
 
 
 def _short(x) -> str:

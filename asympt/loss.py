@@ -491,6 +491,34 @@ def _ln(x):
     return sympy.log(x)
 
 
+def _huge(expr) -> bool:
+    return any(abs(n) > 10**30 for n in sympy.sympify(expr).atoms(sympy.Integer))
+
+
+def _log_space_C(B, alpha, A, xi):
+    """C = 1/2 (B/(2 alpha)) Gamma(xi) (2A)^-xi as a 40-digit Float, computed from logarithms."""
+    import mpmath
+
+    with mpmath.workdps(60):
+        lnB = mpmath.mpf(sympy.N(sympy.expand_log(sympy.log(B), force=True), 70))
+        lnA = mpmath.mpf(sympy.N(sympy.expand_log(sympy.log(2 * A), force=True), 70))
+        x = mpmath.mpf(sympy.N(xi, 70))
+        a = mpmath.mpf(sympy.N(alpha, 70))
+        val = mpmath.exp(lnB - mpmath.log(4 * a) + mpmath.loggamma(x) - x * lnA)
+        return sympy.Float(mpmath.nstr(val, 45), 40)
+
+
+def big_pow(base, exponent):
+    """base**exponent, left unevaluated when base holds integers above 10^30 (large d: Gamma(d/2)^2 2^d).
+
+    SymPy would factor those integers to simplify a rational power, which takes minutes at d = 1000.
+    """
+    if any(abs(n) > 10**30 for n in base.atoms(sympy.Integer)) or \
+            any(abs(r.p) > 10**30 or r.q > 10**30 for r in base.atoms(sympy.Rational)):
+        return sympy.Pow(base, exponent, evaluate=False)
+    return base**exponent
+
+
 def _pair(kc: _KClass, tc: _TClass, p: int) -> ParityTerm:
     """The law of one parity class (see the table above). Raises NotSupported naming what is missing."""
     name = "even" if p == 0 else "odd"
@@ -507,11 +535,16 @@ def _pair(kc: _KClass, tc: _TClass, p: int) -> ParityTerm:
                                f"the modes with 2 mu_k t ~ 1 carry the loss): xi = 2r = {xi}")
     if K == "power" and Tg == "power":
         xi = sympy.nsimplify((tc.beta - 1) / kc.alpha)
-        C = half * (tc.B / (2 * kc.alpha)) * sympy.gamma(xi) * (2 * kc.A) ** (-xi)
-        return ParityTerm(p, "power", xi, tidy_constant(C), kc.A, kc.alpha, tc.B, tc.beta, law="power",
+        if _huge(kc.A) or _huge(tc.B):
+            # large d: Gamma(d/2)^2 2^d has thousands of digits and SymPy would factor it to take a rational
+            # power; the exact form could not be printed anyway, so C is a 40-digit value (log space)
+            C = _log_space_C(tc.B, kc.alpha, kc.A, xi)
+        else:
+            C = tidy_constant(half * (tc.B / (2 * kc.alpha)) * sympy.gamma(xi) * (2 * kc.A) ** (-xi))
+        return ParityTerm(p, "power", xi, C, kc.A, kc.alpha, tc.B, tc.beta, law="power",
                           key=(2, xi, 0), tag="V",
                           form=f"xi = (beta - 1)/alpha = ({tc.beta} - 1)/{kc.alpha} = {xi}; "
-                               f"C = 1/2 (B/(2 alpha)) Gamma(xi) (2A)^-xi = {_fmt(tidy_constant(C))}")
+                               f"C = 1/2 (B/(2 alpha)) Gamma(xi) (2A)^-xi = {_fmt(C)}")
     if K == "power":
         a, A = kc.alpha, kc.A
         e = 1 / (a + 1)
@@ -712,7 +745,8 @@ def _general(kernel, dim, target, dl, tl, expl) -> LossLaw:
         tag = min(t.tag for t in win)
         xi = win[0].xi
         if approach_kind == "power":
-            C = tidy_constant(sum(t.C for t in win))
+            C = sum(t.C for t in win)
+            C = C if len(win) == 1 else tidy_constant(C)
         form = win[0].form
         law_params = tuple((k, v) for k, v in win[0].params if k not in ("coefficient",))
         if approach_kind == "logarithmic" and all(dict(t.params).get("coefficient") is not None for t in win):
@@ -778,12 +812,16 @@ def _finite_target(kernel, dim, target, dl, expl) -> LossLaw:
         degrees = sorted(target.degrees)
     else:  # e.g. a polynomial neuron: every degree up to max_degree that carries energy
         degrees = [k for k in range(tl.max_degree + 1) if target.energy(dim, k) != 0]
-    kmax = max(degrees)
-    spec = eigenvalues(kernel, dim, kmax, digits=20)
+    live = [k for k in degrees if not dl.is_zero(k)]
+    # the spectrum only for degrees not certified zero (smooth kernels without a fast tier stay cheap)
+    spec = eigenvalues(kernel, dim, max(live), digits=20) if live else None
     L_inf = sympy.S.Zero
     rates = []
     for k in degrees:
         e = target.energy(dim, k)
+        if dl.is_zero(k):
+            L_inf += e / 2
+            continue
         ev = spec[k]
         if ev.structural_zero or (ev.exact is not None and ev.exact == 0):
             L_inf += e / 2
@@ -803,10 +841,12 @@ def _finite_target(kernel, dim, target, dl, expl) -> LossLaw:
         kind = "plateau" if L_inf != 0 else "exponential"
         expl.append(f"Loss: finitely many occupied degrees; the slowest learnable one is k = {k}: "
                     f"L(t) ~ (e_k/2) exp(-2 mu_k t), mu_{k} = {ev}")
+    never = _never_learned(dl)
     if L_inf != 0:
-        expl.append(f"Plateau: energy on degrees with mu_k = 0 is never learned: L_inf = {_fmt(L_inf)}")
+        expl.append(f"Plateau: energy on degrees with mu_k = 0 is never learned ({never}): L_inf = {_fmt(L_inf)}")
     return LossLaw(kind, dim, L_inf=L_inf, rate=rate, amplitude=amp, explanation=tuple(expl), notes=tuple(notes),
-                   approach="exponential" if rates else "")
+                   approach="exponential" if rates else "", approach_kind="exponential" if rates else None,
+                   never_learned=never, status="V")
 
 
 def _euclidean(kernel, dim, target) -> LossLaw:

@@ -177,7 +177,16 @@ def spectrum_report(kernel, dim, kmax, digits, tier) -> dict:
                     row["ratio_gamma"] = mpmath.nstr(ev.value / g, 8)
             rows.append(row)
         trace = spec.trace_partial()
-    data = {"dim": dim, "kmax": kmax, "tier": spec.tier, "digits": digits,
+    smooth = None
+    if law is not None and law.alpha is None and any(p.kind == "analytic" for p in law.parities):
+        from .decay import smooth_class
+        from .errors import AsymptError
+
+        try:
+            smooth = smooth_class(kernel, dim).describe()
+        except AsymptError as err:
+            smooth = str(err)
+    data = {"dim": dim, "kmax": kmax, "tier": spec.tier, "digits": digits, "smooth_class": smooth,
             "kernel": kernel.network.describe(), "rows": rows,
             "trace_partial": mpmath.nstr(trace, 10), "trace_exact": exact_and_decimal(kernel.value_at_one),
             "law": law.to_json() if law is not None else None}
@@ -188,11 +197,18 @@ def render_spectrum(data) -> str:
     lines = [f"Kernel: {data['kernel']}", f"Sphere S^{data['dim'] - 1} (d = {data['dim']}), tier {data['tier']}, "
              f"{data['digits']} digits requested; printed digits are covered by the error bound."]
     law = data["law"]
-    if law is not None:
+    if law is not None and law["alpha"] is not None:
         lines.append(f"Law: mu_k ~ A_p k^-alpha, alpha = {law['alpha']}, A_even = {law['A_even']} "
                      f"({_short(law['A_even_decimal'])}), A_odd = {law['A_odd']} ({_short(law['A_odd_decimal'])})")
         lines.append(f"Exact zeros: {law['zero_degrees']};  eigen-index law lambda_n ~ Lambda n^-nu, "
                      f"nu = alpha/(d-1) = {law['nu']}, Lambda = {_short(law['Lambda_decimal'])}")
+    elif law is not None:
+        if data.get("smooth_class"):
+            lines.append(f"Law: k(u) is smooth at u = +-1, so mu_k decays faster than every power of k: "
+                         f"{data['smooth_class']}")
+        else:
+            lines.append("Law: no power law (" + "; ".join(p["note"] for p in law["parities"] if p["note"]) + ")")
+        lines.append(f"Exact zeros: {law['zero_degrees']}")
     lines.append("")
     mus = [r["exact"] if r["exact"] is not None and len(r["exact"]) < 40 else r["mu"] for r in data["rows"]]
     w = max([len(m) for m in mus] + [8]) + 1
