@@ -47,16 +47,18 @@ class CurvePoint:
     kstar: int | None = None  # first occupied degree with 2 mu_k t < 1
     kstar_form: mpmath.mpf | None = None  # 1/2 sum_{k >= K*} e_k (THEORY section 7, analytic kernels)
     slope_error: mpmath.mpf = mpmath.mpf(0)  # bound on the local exponent's error (from the sums' bounds)
+    L_inf: mpmath.mpf = mpmath.mpf(0)  # the law's plateau: the ratio compares the approaches L - L_inf
 
     @property
     def ratio(self):
-        """L(t) / law(t), or None without a law value."""
-        if self.law is None or self.law == 0:
+        """(L(t) - L_inf) / (law(t) - L_inf): how well the law of the approach holds; None without a law."""
+        if self.law is None or self.law == self.L_inf:
             return None
-        return self.loss.value / self.law
+        return (self.loss.value - self.L_inf) / (self.law - self.L_inf)
 
     def to_json(self) -> dict:
-        rel = self.loss.abs_error / abs(self.loss.value) if self.loss.value != 0 else mpmath.mpf(1)
+        gap = abs(self.loss.value - self.L_inf)
+        rel = self.loss.abs_error / gap if gap != 0 else mpmath.mpf(1)
         ratio = self.ratio
         return {"t": mpmath.nstr(self.t, 8), "loss": str(self.loss),
                 "loss_abs_error": mpmath.nstr(self.loss.abs_error, 3),
@@ -187,7 +189,8 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
             # the K*(t) form of THEORY section 7: modes with 2 mu_k t >= 1 are learned, the rest are not
             kstar = next((k for k in range(len(es)) if es[k] != 0 and mus[k] != 0 and 2 * mus[k] * t < 1), None)
             kform = (norm2 - mpmath.fsum(e for e, m in zip(es, mus) if 2 * m * t >= 1)) / 2
-            out.append(CurvePoint(t, Approx(+loss, err), +slope, lawv, kstar, kform, +slope_err))
+            linf = mpmath.mpf(sympy.N(law.L_inf, dps)) if law is not None else mpmath.mpf(0)
+            out.append(CurvePoint(t, Approx(+loss, err), +slope, lawv, kstar, kform, +slope_err, linf))
     return LossCurve(out)
 
 
@@ -304,6 +307,7 @@ def asymptotic_regime(kernel, dim: int, target, law, *, tol: float = 0.1, t_hi: 
     """Where the law agrees with the exact curve: the first decade t from which |L/law - 1| < ``tol`` at
     every later decade up to ``t_hi``.
 
+    For a plateau the approach is compared: (L - L_inf)/(law - L_inf).
     Returns a dict: ``t_regime`` (a float, or None if not reached by ``t_hi``), ``checked_up_to``,
     ``ratios`` [(t, L/law)] and ``tol``; None when the law has no explicit value (kinds without a
     constant: compare local exponents instead).

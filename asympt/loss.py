@@ -856,8 +856,10 @@ def _euclidean(kernel, dim, target) -> LossLaw:
                            "maps R^d inputs to the sphere S^d through the bias coordinate")
     plus = kernel.singular(1)
     if not plus.terms:
-        raise NotSupported("data 'euclidean': the kernel has no power-law singularity at u = 1; "
-                           "the intrinsic-dimension rule does not apply")
+        raise NotSupported("data 'euclidean': the kernel is smooth at u = 1 (no power-law singularity), so the "
+                           "intrinsic-dimension rule (THEORY section 8) gives no exponent; the eigenvalue decay of an "
+                           "analytic kernel on a domain of R^d (faster than every power of n) and its loss law are "
+                           "not derived")
     gam = plus.leading.nu
     order = singularity_order(target)
     if order is None:

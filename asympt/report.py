@@ -355,6 +355,8 @@ def render_curve(data) -> str:
              "only digits covered by the error bounds are printed (L(t) and the local exponent).", ""]
     w = max([len(r["loss"]) for r in data["rows"]] + [8]) + 1
     kind = law["approach_kind"] or law["kind"]
+    if law["L_inf"] not in ("0", None):
+        lines.insert(-1, "L/law compares the approaches: (L - L_inf)/(law - L_inf).")
     if kind in ("logarithmic", "sub-polynomial", "super-polynomial", "power-like") or \
             (kind == "log-periodic" and law["local_exponent_band"] is None):
         lines.append("K*(t) form (accurate for kernels smooth at u = +-1): modes with 2 mu_k t >= 1 are learned, "
