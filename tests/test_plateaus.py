@@ -105,3 +105,17 @@ def test_sobolev_plateau_of_odd_kernel_in_closed_form():
     law = loss_law(ntk("erf"), 10, "sobolev:3/2")
     eta = (1 - 2 ** (1 - 2 * s)) * sympy.zeta(2 * s)
     assert abs(sympy.N(law.L_inf - (1 - eta) / 2, 40)) < 1e-35
+
+
+@pytest.mark.xfail(strict=False, reason="needs DotProductKernel.polynomial_degree(parity) to certify the parity "
+                                        "zeros of GELU / sigmoid (kernel helper, issue 18.1)")
+@pytest.mark.parametrize(("act", "target", "expected"), [
+    # issue 18.1: GELU's odd part is x/2, so mu_k = 0 for odd k >= 3: L_inf = 1/2 (||f_odd||^2 - e_1) = 1/32
+    # for the half-space at d = 3 (the same plateau as ReLU's, THEORY section 7); sigmoid's even part is 1/2,
+    # so mu_k = 0 for even k >= 2: the ReLU neuron loses 1/2 (||f_even||^2 - e_0) = 1/96 at d = 3
+    ("gelu", "halfspace", sympy.Rational(1, 32)),
+    ("sigmoid", "neuron:relu", sympy.Rational(1, 96)),
+])
+def test_polynomial_parity_parts_give_plateaus(act, target, expected):
+    law = loss_law(ntk(act), 3, target)
+    assert law.kind == "plateau" and abs(sympy.N(law.L_inf - expected, 30)) < 1e-25
