@@ -177,6 +177,8 @@ def _fmt(x, digits=12):
     if x is None:
         return "-"
     x = sympy.nsimplify(x) if isinstance(x, float) else x
+    if getattr(x, "is_Float", False) or (getattr(x, "is_number", False) and x.has(sympy.Float)):
+        return str(sympy.N(x, digits))  # a computed value: its decimal only (no 35-digit echo)
     if getattr(x, "is_Rational", False) and safe_str(x) is not None:
         return str(x)
     text = safe_str(x)
