@@ -302,7 +302,10 @@ def curve(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, ta
         times = [float(f"{math.exp(math.log(tmin) + i * (math.log(tmax) - math.log(tmin)) / (points - 1)):.12g}")
                  for i in range(points)]
     pts = loss_curve(k, dim, tgt, times, digits=digits, law=law)
-    data = report.curve_report(k, dim, tgt, law, pts)
+    from .curve import asymptotic_regime
+
+    regime = asymptotic_regime(k, dim, tgt, law, t_hi=max(1e12, tmax))
+    data = report.curve_report(k, dim, tgt, law, pts, regime)
     if plot_file:
         report.plot_curve(data, plot_file)
     _emit(data, as_json, report.render_curve)

@@ -23,25 +23,77 @@ import sympy
 
 from .errors import InvalidInput, NotSupported, RegimeNotReached
 
-__all__ = ["CurvePoint", "loss_curve"]
+__all__ = ["CurvePoint", "LossCurve", "asymptotic_regime", "loss_curve"]
+
+
+def _sig(value, err, cap=8) -> str:
+    """``value`` with only the digits its absolute error ``err`` leaves trusted (at most ``cap``)."""
+    from .precision import format_sig
+
+    if value is None:
+        return "-"
+    err = max(abs(err), abs(value) * mpmath.mpf(10) ** (-cap))
+    return format_sig(value, err, max_digits=cap)
 
 
 @dataclass(frozen=True)
 class CurvePoint:
+    """One time of an exact loss curve: L(t) with its error bound, the local exponent and the law."""
+
     t: mpmath.mpf
     loss: object  # Approx
     slope: mpmath.mpf  # local exponent -dlog L / dlog t
-    law: mpmath.mpf | None  # the asymptotic law's value at t (C t^-xi + L_inf), if a power law
+    law: mpmath.mpf | None  # the asymptotic law's value at t (C t^-xi + L_inf, D (ln 2t)^-a + L_inf, ...)
     kstar: int | None = None  # first occupied degree with 2 mu_k t < 1
     kstar_form: mpmath.mpf | None = None  # 1/2 sum_{k >= K*} e_k (THEORY section 7, analytic kernels)
+    slope_error: mpmath.mpf = mpmath.mpf(0)  # bound on the local exponent's error (from the sums' bounds)
+    L_inf: mpmath.mpf = mpmath.mpf(0)  # the law's plateau: the ratio compares the approaches L - L_inf
+
+    @property
+    def ratio(self):
+        """(L(t) - L_inf) / (law(t) - L_inf): how well the law of the approach holds; None without a law."""
+        if self.law is None or self.law == self.L_inf:
+            return None
+        return (self.loss.value - self.L_inf) / (self.law - self.L_inf)
 
     def to_json(self) -> dict:
+        gap = abs(self.loss.value - self.L_inf)
+        rel = self.loss.abs_error / gap if gap != 0 else mpmath.mpf(1)
+        ratio = self.ratio
         return {"t": mpmath.nstr(self.t, 8), "loss": str(self.loss),
                 "loss_abs_error": mpmath.nstr(self.loss.abs_error, 3),
-                "local_exponent": mpmath.nstr(self.slope, 8),
-                "law": None if self.law is None else mpmath.nstr(self.law, 10),
+                "local_exponent": _sig(self.slope, self.slope_error),
+                "local_exponent_error": mpmath.nstr(self.slope_error, 2),
+                "law": None if self.law is None else mpmath.nstr(self.law, 6),
+                "ratio_to_law": None if ratio is None else _sig(ratio, rel * abs(ratio), 6),
                 "kstar": self.kstar,
                 "kstar_form": None if self.kstar_form is None else mpmath.nstr(self.kstar_form, 8)}
+
+    def __repr__(self):
+        law = "" if self.law is None else f", law={mpmath.nstr(self.law, 6)}"
+        return (f"CurvePoint(t={mpmath.nstr(self.t, 6)}, L={self.loss}, "
+                f"slope={_sig(self.slope, self.slope_error)}{law})")
+
+
+class LossCurve(tuple):
+    """The points of :func:`loss_curve` (a tuple of :class:`CurvePoint`) with a readable table repr."""
+
+    def _rows(self):
+        return [(mpmath.nstr(p.t, 6), str(p.loss), _sig(p.slope, p.slope_error),
+                 "-" if p.law is None else mpmath.nstr(p.law, 6)) for p in self]
+
+    def __repr__(self):
+        rows = self._rows()
+        w = [max(len(r[i]) for r in rows + [("t", "L(t)", "-dlogL/dlogt", "law")]) for i in range(4)]
+        head = ("t", "L(t)", "-dlogL/dlogt", "law")
+        lines = ["  ".join(h.rjust(w[i]) for i, h in enumerate(head))]
+        lines += ["  ".join(c.rjust(w[i]) for i, c in enumerate(r)) for r in rows]
+        return "\n".join(lines)
+
+    def _repr_latex_(self):
+        body = r" \\ ".join(" & ".join(c.replace("e", r"\mathrm{e}") for c in r) for r in self._rows())
+        return (r"$\begin{array}{rrrr} t & L(t) & -d\log L/d\log t & \text{law} \\ \hline " + body
+                + r"\end{array}$")
 
 
 def _choose_K(mus, t_max, kmax):
@@ -121,21 +173,25 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
             dhead = mpmath.fsum(2 * m * e * mpmath.exp(-2 * m * t) for e, m in zip(es, mus[:K + 1]))
             # errors from the eigenvalues' own bounds: |d/dmu e exp(-2 mu t)| = 2 t e exp(-2 mu t)
             err_mu = mpmath.fsum(2 * t * e * mpmath.exp(-2 * m * t) * de for e, m, de in zip(es, mus[:K + 1], mu_err))
-            corr, dcorr, corr_err = _correction(dl, tl, target, dim, K, t, mus, es, tail)
+            corr, dcorr, corr_err, dcorr_err = _correction(dl, tl, target, dim, K, t, mus, es, tail)
             twoL = head + tail - corr
             loss = twoL / 2
             dL = -(dhead + dcorr) / 2  # d/dt L
             slope = -t * dL / loss if loss != 0 else mpmath.mpf(0)
             err = (err_mu + corr_err) / 2 + abs(loss) * mpmath.mpf(10) ** (-(dps - 5))
-            lawv = None
-            if law is not None and law.kind in ("power", "plateau") and law.xi is not None:
-                lawv = mpmath.mpf(sympy.N(law.C, dps)) * t ** (-mpmath.mpf(sympy.N(law.xi, dps))) + \
-                    mpmath.mpf(sympy.N(law.L_inf, dps))
+            # d/dmu of mu e exp(-2 mu t) is bounded by e exp(-2 mu t) (1 + 2 mu t): the same eigenvalue bounds
+            derr_mu = mpmath.fsum(e * mpmath.exp(-2 * m * t) * (1 + 2 * m * t) * de
+                                  for e, m, de in zip(es, mus[:K + 1], mu_err))
+            # slope = -t L'/L: its error is t d(L')/|L| + |slope| dL/|L|
+            slope_err = (t * (derr_mu + dcorr_err) / 2 + abs(slope) * err) / abs(loss) if loss != 0 else mpmath.inf
+            slope_err += abs(slope) * mpmath.mpf(10) ** (-(dps - 5))
+            lawv = law.value(t) if law is not None else None
             # the K*(t) form of THEORY section 7: modes with 2 mu_k t >= 1 are learned, the rest are not
             kstar = next((k for k in range(len(es)) if es[k] != 0 and mus[k] != 0 and 2 * mus[k] * t < 1), None)
             kform = (norm2 - mpmath.fsum(e for e, m in zip(es, mus) if 2 * m * t >= 1)) / 2
-            out.append(CurvePoint(t, Approx(+loss, err), +slope, lawv, kstar, kform))
-    return out
+            linf = mpmath.mpf(sympy.N(law.L_inf, dps)) if law is not None else mpmath.mpf(0)
+            out.append(CurvePoint(t, Approx(+loss, err), +slope, lawv, kstar, kform, +slope_err, linf))
+    return LossCurve(out)
 
 
 def _exact_norm(target, dim):
@@ -186,10 +242,16 @@ def _analytic_energy(target, dim, parity):
 def _correction(dl, tl, target, dim, K, t, mus, es, tail_p=None):
     """sum_{k > K} e_k (1 - exp(-2 mu_k t)) and its t-derivative-part, with an error estimate."""
     if tl.beta is None and getattr(tl, "kind", "power") == "finite":
-        return mpmath.mpf(0), mpmath.mpf(0), mpmath.mpf(0)
+        return mpmath.mpf(0), mpmath.mpf(0), mpmath.mpf(0), mpmath.mpf(0)
     total = mpmath.mpf(0)
     dtotal = mpmath.mpf(0)
     err = mpmath.mpf(0)
+    derr = mpmath.mpf(0)
+    if tl.beta is None:
+        # a smooth target: its energies beyond K are summed into the exact tail; the correction
+        # sum_(k>K) e_k (1 - exp(-2 mu_k t)) <= 2 t max_(k>K) mu_k tail(K) (mu_k decreasing beyond K)
+        bound = 2 * t * max(abs(mus[K]), abs(mus[K - 1]) if K >= 1 else 0) * abs(tail_p)
+        return mpmath.mpf(0), mpmath.mpf(0), bound, bound / t
     for p in (0, 1):
         law = dl.parities[p]
         if law.kind == "zero" and K >= law.zero_above:
@@ -207,6 +269,7 @@ def _correction(dl, tl, target, dim, K, t, mus, es, tail_p=None):
                 raise RegimeNotReached("loss curve: the kernel's eigenvalues decay faster than any power and the "
                                        f"computed degrees (k <= {K}) do not reach 2 mu_k t << 1 at t = {mpmath.nstr(t, 3)}")
             err += bound
+            derr += bound / t
             continue
         Bm = mpmath.mpf(sympy.N(B, mpmath.mp.dps))
         beta = mpmath.mpf(sympy.N(tl.beta, mpmath.mp.dps))
@@ -236,4 +299,33 @@ def _correction(dl, tl, target, dim, K, t, mus, es, tail_p=None):
         total += c
         dtotal += dc
         err += 2 * rel * abs(c)
-    return total, dtotal, err
+        derr += 2 * rel * abs(dc)
+    return total, dtotal, err, derr
+
+
+def asymptotic_regime(kernel, dim: int, target, law, *, tol: float = 0.1, t_hi: float = 1e12, digits: int = 8):
+    """Where the law agrees with the exact curve: the first decade t from which |L/law - 1| < ``tol`` at
+    every later decade up to ``t_hi``.
+
+    For a plateau the approach is compared: (L - L_inf)/(law - L_inf).
+    Returns a dict: ``t_regime`` (a float, or None if not reached by ``t_hi``), ``checked_up_to``,
+    ``ratios`` [(t, L/law)] and ``tol``; None when the law has no explicit value (kinds without a
+    constant: compare local exponents instead).
+    """
+    if law is None or law.value(1) is None:
+        return None
+    import math
+
+    hi = max(2, int(math.ceil(math.log10(max(t_hi, 100)))))
+    times = [10.0**j for j in range(1, hi + 1)]
+    # 600 exact degrees: beyond them the Euler-Maclaurin correction (with its error bound) is plenty for a
+    # 10 % comparison, and the scan stays a fraction of the cost of the curve itself
+    pts = loss_curve(kernel, dim, target, times, digits=digits, law=law, kmax=600)
+    ratios = [(float(p.t), float(p.ratio)) for p in pts if p.ratio is not None]
+    t_reg = None
+    for i in range(len(ratios) - 1, -1, -1):
+        if abs(ratios[i][1] - 1) < tol:
+            t_reg = ratios[i][0]
+        else:
+            break
+    return {"t_regime": t_reg, "checked_up_to": times[-1], "ratios": ratios, "tol": tol}

@@ -110,6 +110,17 @@ class DecayLaw:
             return None
         nu = a / (self.dim - 1)
         amps = [p.A for p in self.parities if p.kind == "power" and p.alpha == a]
+        if any(_has_big(A) for A in amps) or self.dim > 150:
+            # large d: a 40-digit value from logarithms (the exact form has thousands of digits)
+            import mpmath
+
+            with mpmath.workdps(60):
+                n = mpmath.mpf(sympy.N(nu, 70))
+                logs = [mpmath.mpf(sympy.N(sympy.expand_log(sympy.log(A), force=True), 70)) for A in amps]
+                m = max(logs)
+                s = mpmath.fsum(mpmath.exp((lg - m) / n) for lg in logs)
+                val = mpmath.exp(n * (m / n + mpmath.log(s) - mpmath.loggamma(self.dim)))
+                return sympy.Float(mpmath.nstr(val, 45), 40)
         total = sum(sympy.Pow(A, 1 / nu) for A in amps) / sympy.factorial(self.dim - 1)
         return tidy_constant(total**nu)
 
@@ -284,3 +295,149 @@ def decay_law(kernel, dim: int) -> DecayLaw:
     return DecayLaw(dim, laws[0], laws[1], terms=tuple(contributions), smoothness=act.smoothness.describe(),
                     all_terms=tuple(full))
 
+
+
+# ---- kernels smooth at u = +-1: the class of the decay ------------------------------------------
+
+@dataclass(frozen=True)
+class SmoothClass:
+    """How fast mu_k decays when k(u) has no power-law singular term at u = +-1.
+
+    kind:
+      * ``"geometric"``: mu_k = rho^-k up to a power of k. k(u) = sum_n b_n u^n with b_n >= 0
+        (Schoenberg), so by Pringsheim's theorem the singularity nearest to [-1, 1] in the sense of the
+        Bernstein ellipses is the real point u = R (and possibly -R), R the radius of convergence;
+        rho = R + sqrt(R^2 - 1) is the parameter of that ellipse. ``rho`` is exact (SymPy) where the
+        singularity is known in closed form (erf networks), else a Float with ``rho_error``.
+      * ``"stretched"``: ln mu_k = -c k^(2/3) (1 + o(1)), c = (3/2) (2 tau_q)^(2/3) for an activation
+        analytic in the strip |Im x| < tau, tau_q = tau/sqrt(q) (THEORY section 7, derived, not proved).
+      * ``"super"``: k(u) entire: ln mu_k = -c k ln k (1 + o(1)), c = 1 for the sin/cos kernels
+        (mu_k ~ e^-q Gamma(d/2) (q/2)^k / Gamma(k + d/2), THEORY section 7).
+    ``c`` or ``rho`` is None when the constant is not derived for this network (the class still is).
+    ``status`` is the THEORY tag of the claim: "V", "D" or "U".
+    """
+
+    kind: str
+    rho: object = None
+    rho_error: object = 0
+    R: object = None
+    c: object = None
+    status: str = "D"
+    note: str = ""
+
+    def describe(self) -> str:
+        tag = {"V": "verified", "D": "derived, not proved", "U": "heuristic"}[self.status]
+        if self.kind == "geometric":
+            if self.rho is None:
+                return f"mu_k decays geometrically (rate not computed: {self.note}) [{tag}]"
+            err = "" if self.rho_error == 0 else f" +- {sympy.N(self.rho_error, 2)}"
+            return (f"mu_k ~ k^-p rho^-k, rho = R + sqrt(R^2 - 1) = {_short(self.rho)}{err} from the "
+                    f"singularity of k(u) at u = R = {_short(self.R)} (Pringsheim; {self.note}) [{tag}]")
+        if self.kind == "stretched":
+            cc = "c not derived for this network" if self.c is None else f"c = (3/2)(2 tau_q)^(2/3) = {_short(self.c)}"
+            return f"ln mu_k ~ -c k^(2/3) (stretched exponential; {cc}) [{tag}]"
+        cc = "c not derived for this network" if self.c is None else f"c = {self.c}"
+        return f"ln mu_k ~ -c k ln k (k(u) entire: super-exponential; {cc}) [{tag}]"
+
+
+def _has_big(expr) -> bool:
+    return any(abs(n) > 10**30 for n in expr.atoms(sympy.Integer))
+
+
+def _short(x) -> str:
+    from ._symbolic import safe_str
+
+    if x is None:
+        return "-"
+    text = safe_str(x, 40) if not getattr(x, "is_Float", False) else None
+    dec = sympy.N(x, 10)
+    return f"{text} = {dec}" if text and text != str(dec) else str(dec)
+
+
+def _erf_singularity(net):
+    """Radius R of the power series of an erf network's kernel: the first real u > 1 where the argument
+    2 Sigma^l / (1 + 2 q_l) of some layer's arcsin reaches 1 (Pringsheim: the nearest singularity is real).
+
+    Every layer map Sigma^(l+1) = sw^2 (2/pi) arcsin(2 Sigma^l/(1 + 2 q_l)) + sb^2 is increasing in u, and the
+    derivative maps (4/pi)((1+2q)^2 - 4 Sigma^2)^(-1/2) are singular at the same points, so NTK and NNGP
+    share R. Returns (R, abs_error): exact (error 0) for two layers, R = 1 + 1/(2 sigma_w1^2), else
+    bisection at 40 digits (error 1e-30).
+    """
+    import mpmath
+
+    from .kernel import variances
+
+    sw, sb = net.sigma_w, net.sigma_b
+    if net.layers == 2:
+        return 1 + 1 / (2 * sw[0] ** 2), sympy.S.Zero
+    qs = variances(net)
+    with mpmath.workdps(40):
+        swm = [mpmath.mpf(sympy.N(s**2, 45)) for s in sw]
+        sbm = [mpmath.mpf(sympy.N(s**2, 45)) for s in sb]
+        qm = [mpmath.mpf(sympy.N(q, 45)) for q in qs]
+
+        def first_excess(u):
+            """Index of the first layer whose arcsin argument exceeds 1 at u (None if none)."""
+            s = swm[0] * u + sbm[0]
+            for l in range(net.layers - 1):
+                z = 2 * s / (1 + 2 * qm[l])
+                if z >= 1:
+                    return l
+                s = swm[l + 1] * 2 / mpmath.pi * mpmath.asin(z) + sbm[l + 1]
+            return None
+
+        lo = mpmath.mpf(1)
+        hi = 1 + 1 / (2 * swm[0])  # the first layer's own singularity
+        if first_excess(hi) is None:  # cannot happen (layer 1 reaches 1 there), kept as a guard
+            return sympy.Float(str(hi), 30), sympy.S.Zero
+        for _ in range(120):
+            mid = (lo + hi) / 2
+            if first_excess(mid) is None:
+                lo = mid
+            else:
+                hi = mid
+        return sympy.Float(mpmath.nstr((lo + hi) / 2, 35), 35), sympy.Float("1e-30")
+
+
+def smooth_class(kernel, dim: int) -> SmoothClass:
+    """The decay class of mu_k for a kernel with no power-law singular term (see :class:`SmoothClass`).
+
+    >>> from asympt.networks import ntk
+    >>> sc = smooth_class(ntk("erf"), 3)       # THEORY section 7: R = 3/2, rho = (3 + sqrt(5))/2
+    >>> sc.kind, sc.R, sympy.simplify(sc.rho - (3 + sympy.sqrt(5)) / 2)
+    ('geometric', 3/2, 0)
+    """
+    net = kernel.network
+    act = net.activation
+    sm = act.smoothness
+    two = net.layers == 2
+    if sm.kind == "geometric":
+        if act.family == "erf":
+            R, err = _erf_singularity(net)
+            rho = R + sympy.sqrt(R**2 - 1)
+            if err != 0:
+                rho = sympy.Float(sympy.N(rho, 35), 35)
+                err = err * 2 * R / sympy.sqrt(R**2 - 1) + sympy.Float("1e-30")  # d rho/dR <= 2R/sqrt(R^2-1)
+            note = ("erf: arcsin singularity, R = 1 + 1/(2 sigma_w1^2)" if two else
+                    "erf: first real point where a layer's arcsin argument reaches 1, by bisection")
+            return SmoothClass("geometric", tidy_constant(rho) if err == 0 else rho, err, R, status="V" if two else "D",
+                               note=note)
+        if act.name == "gelu" and two:
+            # Phi / GELU dual maps are arcsin(q rho/(1 + q))-type: singular at rho = (1 + q)/q (THEORY 7, [D]);
+            # rho = (sw^2 u + sb^2)/q gives u = (1 + sw^2)/sw^2
+            sw2 = net.sigma_w[0] ** 2
+            R = (1 + sw2) / sw2
+            return SmoothClass("geometric", tidy_constant(R + sympy.sqrt(R**2 - 1)), 0, R, status="D",
+                               note="GELU: the Phi-type singularity at rho = (1 + q)/q")
+        return SmoothClass("geometric", note="the real singularity of k(u) is not computed for this network")
+    if sm.kind == "strip":
+        c = None
+        if two and not net.first_layer_bias and sm.tau is not None:
+            q = net.sigma_w[0] ** 2
+            c = tidy_constant(sympy.Rational(3, 2) * (2 * sm.tau / sympy.sqrt(q)) ** sympy.Rational(2, 3))
+        return SmoothClass("stretched", c=c, status="D",
+                           note="saddle point over the Hermite series (THEORY section 7)")
+    if sm.kind == "entire":
+        return SmoothClass("super", c=sympy.S.One if two else None, status="D" if two else "U",
+                           note="entire kernel of exponential type" if two else "composition of entire maps")
+    raise NotSupported(f"activation {act.name!r} ({sm.describe()}): no decay class for its kernel")

@@ -21,7 +21,7 @@ or plateau applies, and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy
 
@@ -30,7 +30,8 @@ from .errors import InvalidInput, NotSupported
 
 __all__ = ["LossLaw", "ParityTerm", "loss_law"]
 
-KINDS = ("power", "exponential", "logarithmic", "plateau")
+KINDS = ("power", "log-periodic", "power-like", "exponential", "logarithmic", "sub-polynomial",
+         "super-polynomial", "plateau")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class ParityTerm:
     beta: sympy.Expr | None = None
     L_inf: sympy.Expr = sympy.S.Zero
     note: str = ""
+    law: str = ""  # the law of this class: power, log-periodic, power-like, logarithmic, sub-/super-polynomial
+    key: tuple = ()  # slowness order (see the pair table above _pair); () for classes without a law
+    form: str = ""  # the leading form in words
+    tag: str = ""  # THEORY tag of the claim: V, D or U
+    params: tuple = ()  # (name, value) pairs of the law's constants
 
 
 @dataclass(frozen=True)
@@ -77,9 +83,62 @@ class LossLaw:
     rate: sympy.Expr | None = None  # exponential: L ~ amp exp(-rate t)
     amplitude: sympy.Expr | None = None
     lr: object = None
+    approach_kind: str | None = None  # the law of L(t) - L_inf (= kind unless kind == "plateau")
+    never_learned: str = ""  # the degrees with mu_k = 0 exactly, in words ("" if none)
+    status: str = ""  # THEORY tag of the approach law: V (verified), D (derived, not proved), U
+    params: tuple = ()  # (name, value) constants of the approach law: ("D", .), ("log_exponent", .), ...
+
+    def value(self, t):
+        """The law's value at time t (mpmath), or None when the law has no explicit constant.
+
+        power: C t^-xi; logarithmic: D (ln 2t)^-a; exponential: amplitude exp(-rate t); each plus L_inf.
+        """
+        import mpmath
+
+        def num(x):
+            return mpmath.mpf(sympy.N(x, mpmath.mp.dps + 5))
+
+        t = mpmath.mpf(t)
+        kind = self.approach_kind or self.kind
+        base = num(self.L_inf)
+        par = dict(self.params)
+        if kind == "power" and self.xi is not None and self.C is not None:
+            return num(self.C) * t ** (-num(self.xi)) + base
+        if kind == "logarithmic" and "D" in par:
+            return num(par["D"]) * mpmath.log(2 * t) ** (-num(par["log_exponent"])) + base
+        if kind == "exponential" and self.rate is not None:
+            return num(self.amplitude) * mpmath.exp(-num(self.rate) * t) + base
+        return None
 
     def __str__(self):
-        return "\n".join(self.explanation)
+        return "\n".join(self.explanation + ("Result: " + self.summary(),))
+
+    def summary(self) -> str:
+        """One line: the law in words and symbols."""
+        if self.kind == "power":
+            return f"L(t) ~ C t^-xi, xi = {self.xi}" + ("" if self.C is None else f", C = {_fmt(self.C, 10)}")
+        head = ""
+        if self.L_inf != 0:
+            head = f"plateau L(t) -> L_inf = {_fmt(self.L_inf, 10)}"
+            if self.never_learned:
+                head += f" (never learned: {self.never_learned})"
+            if self.approach_kind is None:
+                return head
+            head += "; approach: "
+        kind = self.approach_kind or self.kind
+        if kind == "power":
+            return head + f"C t^-xi, xi = {self.xi}, C = {_fmt(self.C, 10)}"
+        if kind == "exponential" and self.rate is not None:
+            return head + f"exponential, (e_k/2) exp(-{_fmt(self.rate, 8)} t)"
+        words = {"log-periodic": "t^-xi times a log-periodic factor", "power-like": "t^(-xi + o(1))",
+                 "logarithmic": "logarithmic (slower than every power)",
+                 "sub-polynomial": "slower than every power of t, faster than every power of ln t",
+                 "super-polynomial": "faster than every power of t"}.get(kind, kind)
+        xi = "" if self.xi is None else f", xi = {_fmt(self.xi, 10)}"
+        return head + words + xi
+
+    def __repr__(self):
+        return f"LossLaw({self.summary()})"
 
     def _repr_latex_(self):
         return "$" + self.latex() + "$"
@@ -100,18 +159,26 @@ class LossLaw:
             return r"L(t) \simeq " + sympy.latex(self.C) + r"\, t^{-" + sympy.latex(self.xi) + "}"
         if self.kind == "plateau":
             s = r"L(t) \to L_\infty = " + sympy.latex(self.L_inf)
-            if self.xi is not None:
+            if self.xi is not None and self.approach_kind == "power":
                 s += r",\quad L(t) - L_\infty \simeq " + sympy.latex(self.C) + r"\, t^{-" + sympy.latex(self.xi) + "}"
+            elif self.approach_kind:
+                s += r",\quad L(t) - L_\infty\ \text{" + self.approach_kind + "}"
             return s
         if self.kind == "exponential" and self.rate is not None:
             return r"L(t) \simeq " + sympy.latex(self.amplitude * sympy.exp(-self.rate * t))
-        return r"L(t)\ \text{decays logarithmically}"
+        if self.kind == "log-periodic" and self.xi is not None:
+            return r"L(t) = t^{-" + sympy.latex(self.xi) + r"}\,\ell(t)\,F(\ln t),\ F\ \text{periodic}"
+        if self.kind == "power-like" and self.xi is not None:
+            return r"L(t) = t^{-" + sympy.latex(self.xi) + r" + o(1)}"
+        return r"L(t)\ \text{" + self.kind + "}"
 
 
 def _fmt(x, digits=12):
     if x is None:
         return "-"
     x = sympy.nsimplify(x) if isinstance(x, float) else x
+    if getattr(x, "is_Float", False) or (getattr(x, "is_number", False) and x.has(sympy.Float)):
+        return str(sympy.N(x, digits))  # a computed value: its decimal only (no 35-digit echo)
     if getattr(x, "is_Rational", False) and safe_str(x) is not None:
         return str(x)
     text = safe_str(x)
@@ -149,17 +216,20 @@ def loss_law(kernel, dim: int, target, *, data: str = "sphere", lr=None) -> Loss
         return _euclidean(kernel, dim, target)
     dl = decay_law(kernel, dim)
     target = _attach_spectrum(kernel, dim, target, dl)
-    tl = target.asymptotic(dim)
-    expl = _kernel_lines(kernel, dim, dl) + [f"Eigenvalues: {_describe_decay(dl)}",
+    from . import targets as T
+
+    if isinstance(target, T.RKHS) and dl.alpha is None:
+        tl = None  # e_k = mu_k^(2r) e_k(g) with a kernel smooth at +-1: handled by the pair table
+    else:
+        tl = target.asymptotic(dim)
+    expl = _kernel_lines(kernel, dim, dl) + [f"Eigenvalues: {_describe_decay(dl, kernel)}",
                                              f"Target: {target.describe()}; {_describe_target(tl)}"]
     if getattr(tl, "kind", None) == "finite":
         law = _finite_target(kernel, dim, target, dl, expl)
-    elif dl.kind in ("analytic", "faster") and all(p.kind != "power" for p in dl.parities):
-        law = _logarithmic(kernel, dim, target, dl, tl, expl)
     else:
-        law = _power(kernel, dim, target, dl, tl, expl)
+        law = _general(kernel, dim, target, dl, tl, expl)
     if lr is not None:
-        law = _discrete(kernel, dim, law, lr)
+        law = _discrete(kernel, dim, law, lr, target)
     return law
 
 
@@ -216,19 +286,32 @@ def _kernel_lines(kernel, dim, dl) -> list:
     return lines
 
 
-def _describe_decay(dl) -> str:
+def _describe_decay(dl, kernel=None) -> str:
     parts = []
+    smooth = None
     for p, name in ((dl.even, "even"), (dl.odd, "odd")):
         if p.kind == "power":
             parts.append(f"{name} k: mu_k ~ A k^-alpha, A = {_fmt(p.A, 8)}, alpha = {p.alpha}")
         elif p.kind == "zero":
-            parts.append(f"{name} k: mu_k = 0 exactly for k > {p.zero_above} ({p.note})")
+            where = f"every {name} k" if p.zero_above < 0 else f"{name} k > {p.zero_above}"
+            parts.append(f"{name} k: mu_k = 0 exactly for {where} ({p.note})")
+        elif p.kind == "analytic" and kernel is not None:
+            if smooth is None:
+                from .decay import smooth_class
+
+                try:
+                    smooth = smooth_class(kernel, dl.dim).describe()
+                except NotSupported as err:
+                    smooth = str(err)
+            parts.append(f"{name} k: k(u) is smooth at u = +-1, {smooth}")
         else:
             parts.append(f"{name} k: {p.note}")
     return "; ".join(parts)
 
 
 def _describe_target(tl) -> str:
+    if tl is None:
+        return "energies follow the kernel's eigenvalues"
     if tl.beta is None:
         return tl.note or "energies decay faster than any power of k"
     osc = " (oscillating amplitude; mean value used)" if getattr(tl, "oscillating", False) else ""
@@ -249,6 +332,13 @@ def parity_norm2(target, dim, parity):
 
     half = sympy.Rational(1, 2)
     sign = 1 if parity == 0 else -1
+    if isinstance(target, T.Neuron) and target.act.parity in ("even", "odd"):  # one parity class only
+        if (target.act.parity == "even") != (parity == 0):
+            return sympy.S.Zero
+        n2 = target.norm2(dim)
+        if n2.has(sympy.Integral):  # no closed form: the target's own quadrature (SymPy's N of an Integral is slow)
+            return sympy.Float(mpmath.nstr(target.norm2_mp(dim, dps=35), 32), 30)
+        return n2
     if isinstance(target, T.PowerLaw):
         b = target.beta
         even = 2 ** (-b) * sympy.zeta(b)
@@ -316,66 +406,404 @@ def _parity_energy_beyond(target, dim, parity, m):
     return tidy_constant(total)
 
 
-def _power(kernel, dim, target, dl, tl, expl) -> LossLaw:
+# ---- the law of each (kernel class, target class) pair -----------------------------------------
+#
+# On one parity class of degrees (density 1/2), with mu_k and e_k of the classes below, the loss
+# L_p(t) = 1/2 sum_k e_k exp(-2 mu_k t) behaves as follows (t -> infinity; K = K*(t) solves 2 mu_K t = 1).
+# Kernel classes: power mu ~ A k^-alpha | geometric mu ~ rho^-k | stretched ln mu ~ -c k^(2/3) |
+# super ln mu ~ -c_mu k ln k.  Target classes: power e ~ B k^-beta | geometric e ~ sigma^-k |
+# super ln e ~ -c k ln k | finite.
+#   power x power: C t^-xi, xi = (beta - 1)/alpha (Tauberian, THEORY 7) [V]
+#   power x geometric: Laplace method over k: ln L ~ -((alpha+1)/alpha) (ln sigma)^(alpha/(alpha+1)) (2 A alpha t)^(1/(alpha+1))
+#   power x super: ln L ~ -c (1 + 1/alpha) k* ln k*, k*^(alpha+1) ln k* = 2 A alpha t/c
+#   geometric/stretched/super x power: sharp cut at K*: L ~ B K*^(1-beta)/(4 (beta - 1))
+#   geometric x geometric: t^-xi (ln t)^m F(ln t), xi = ln sigma/ln rho, F periodic of period 2 ln rho
+#   geometric/stretched/super x geometric/super: L ~ e_K* up to slower factors: -ln L ~ ln(1/e_K*)
+#   super x super: L = t^(-c/c_mu + o(1))
+# Slowest first: the key (rank, a, b) orders -ln L ~ a ln ln t (rank 0), a ln t/ln ln t (1), a ln t (2),
+# ln t ln ln t (3), (ln t)^(3/2) (4), (ln t)^(3/2) ln ln t (5), t^a (6), t (7).
+
+_TAGS = {"V": "verified", "D": "derived, not proved", "U": "heuristic, not verified"}
+
+
+@dataclass(frozen=True)
+class _KClass:
+    kind: str  # power, geometric, stretched, super, zero, cancel
+    A: object = None
+    alpha: object = None
+    rho: object = None
+    c: object = None
+    zero_above: int | None = None
+    text: str = ""
+    tag: str = "V"
+
+
+@dataclass(frozen=True)
+class _TClass:
+    kind: str  # power, geometric, super, finite, none, rkhs
+    B: object = None
+    beta: object = None
+    sigma: object = None
+    c: object = None
+    max_degree: int | None = None
+    r: object = None
+    text: str = ""
+
+
+def _kernel_class(kernel, dim, dl, p) -> _KClass:
+    from .decay import smooth_class
+
+    law = dl.parities[p]
+    if law.kind == "zero":
+        return _KClass("zero", zero_above=law.zero_above, text=law.note)
+    if law.kind == "power":
+        return _KClass("power", A=law.A, alpha=law.alpha, text=f"mu_k ~ A k^-alpha, A = {_fmt(law.A, 8)}, "
+                                                                f"alpha = {law.alpha}")
+    if law.kind == "faster":
+        return _KClass("cancel", alpha=law.alpha, text=law.note)
+    sc = smooth_class(kernel, dim)
+    if sc.kind == "geometric":
+        return _KClass("geometric", rho=sc.rho, text=sc.describe(), tag=sc.status)
+    return _KClass(sc.kind, c=sc.c, text=sc.describe(), tag=sc.status)
+
+
+def _target_class(target, dim, tl, p) -> _TClass:
+    from . import targets as T
+
+    if isinstance(target, T.RKHS) and tl is None:
+        return _TClass("rkhs", r=target.r, text=f"e_k = mu_k^(2r) e_k(g), r = {target.r}")
+    if tl.kind == "power":
+        B = tl.B_even if p == 0 else tl.B_odd
+        if B == 0:
+            return _TClass("finite", text="e_k = o(k^-beta) on this parity (exact zeros beyond the first degrees)")
+        return _TClass("power", B=B, beta=tl.beta, text=f"e_k ~ B k^-beta, B = {_fmt(B, 8)}, beta = {tl.beta}")
+    if tl.kind == "finite":
+        return _TClass("finite", max_degree=tl.max_degree, text=tl.note)
+    if isinstance(target, T.Neuron):
+        sc = T.smooth_parity_class(target.act, p)
+        if sc.kind == "geometric":
+            return _TClass("geometric", sigma=sc.sigma, text=f"e_k ~ sigma^-k, sigma = {_fmt(sc.sigma, 8)} ({sc.note})")
+        if sc.kind == "super":
+            return _TClass("super", c=sc.c, text=f"ln e_k ~ -c k ln k, c = {sc.c} ({sc.note})")
+        return _TClass(sc.kind, max_degree=sc.max_degree, text=sc.note)
+    raise NotSupported(f"target {target.describe()!r}: the decay class of its energies is not known")
+
+
+def _ln(x):
+    return sympy.log(x)
+
+
+def _huge(expr) -> bool:
+    return any(abs(n) > 10**30 for n in sympy.sympify(expr).atoms(sympy.Integer))
+
+
+def _log_space_C(B, alpha, A, xi):
+    """C = 1/2 (B/(2 alpha)) Gamma(xi) (2A)^-xi as a 40-digit Float, computed from logarithms."""
+    import mpmath
+
+    with mpmath.workdps(60):
+        lnB = mpmath.mpf(sympy.N(sympy.expand_log(sympy.log(B), force=True), 70))
+        lnA = mpmath.mpf(sympy.N(sympy.expand_log(sympy.log(2 * A), force=True), 70))
+        x = mpmath.mpf(sympy.N(xi, 70))
+        a = mpmath.mpf(sympy.N(alpha, 70))
+        val = mpmath.exp(lnB - mpmath.log(4 * a) + mpmath.loggamma(x) - x * lnA)
+        return sympy.Float(mpmath.nstr(val, 45), 40)
+
+
+def big_pow(base, exponent):
+    """base**exponent, left unevaluated when base holds integers above 10^30 (large d: Gamma(d/2)^2 2^d).
+
+    SymPy would factor those integers to simplify a rational power, which takes minutes at d = 1000.
+    """
+    if any(abs(n) > 10**30 for n in base.atoms(sympy.Integer)) or \
+            any(abs(r.p) > 10**30 or r.q > 10**30 for r in base.atoms(sympy.Rational)):
+        return sympy.Pow(base, exponent, evaluate=False)
+    return base**exponent
+
+
+def _pair(kc: _KClass, tc: _TClass, p: int) -> ParityTerm:
+    """The law of one parity class (see the table above). Raises NotSupported naming what is missing."""
+    name = "even" if p == 0 else "odd"
+    K, Tg = kc.kind, tc.kind
+    half = sympy.Rational(1, 2)
+    tag = kc.tag
+    if K == "cancel":
+        raise NotSupported(f"{name} k: the leading singular terms of k(u) cancel on this parity; the next singular "
+                           "order (needed for the decay of mu_k there) is not computed")
+    if Tg == "rkhs":
+        xi = 2 * tc.r
+        return ParityTerm(p, "power-like", xi=xi, law="power-like", key=(2, xi, 0), tag="D",
+                          form=f"L(t) = t^-(2r) l(t) with l slowly varying (e_k mu_k^-2r = e_k(g) is a power of k; "
+                               f"the modes with 2 mu_k t ~ 1 carry the loss): xi = 2r = {xi}")
+    if K == "power" and Tg == "power":
+        xi = sympy.nsimplify((tc.beta - 1) / kc.alpha)
+        if _huge(kc.A) or _huge(tc.B):
+            # large d: Gamma(d/2)^2 2^d has thousands of digits and SymPy would factor it to take a rational
+            # power; the exact form could not be printed anyway, so C is a 40-digit value (log space)
+            C = _log_space_C(tc.B, kc.alpha, kc.A, xi)
+        else:
+            C = tidy_constant(half * (tc.B / (2 * kc.alpha)) * sympy.gamma(xi) * (2 * kc.A) ** (-xi))
+        return ParityTerm(p, "power", xi, C, kc.A, kc.alpha, tc.B, tc.beta, law="power",
+                          key=(2, xi, 0), tag="V",
+                          form=f"xi = (beta - 1)/alpha = ({tc.beta} - 1)/{kc.alpha} = {xi}; "
+                               f"C = 1/2 (B/(2 alpha)) Gamma(xi) (2A)^-xi = {_fmt(C)}")
+    if K == "power":
+        a, A = kc.alpha, kc.A
+        e = 1 / (a + 1)
+        if Tg == "geometric":
+            coef = (a + 1) / a * _ln(tc.sigma) ** (a / (a + 1)) * (2 * A * a) ** e
+            return ParityTerm(p, "super-polynomial", law="super-polynomial", key=(6, e, 0), tag="D",
+                              params=(("exponent", e), ("coefficient", coef)),
+                              form=(f"ln L(t) ~ -c t^(1/(alpha+1)), 1/(alpha+1) = {e}, c = ((alpha+1)/alpha) "
+                                    f"(ln sigma)^(alpha/(alpha+1)) (2 A alpha)^(1/(alpha+1)) = {_fmt(coef, 8)} "
+                                    "(Laplace method: the minimum over k of k ln sigma + 2 A t k^-alpha); "
+                                    "faster than every power of t"))
+        if Tg == "super":
+            return ParityTerm(p, "super-polynomial", law="super-polynomial", key=(6, e, 1), tag="D",
+                              params=(("exponent", e),),
+                              form=(f"ln L(t) ~ -c (1 + 1/alpha) k* ln k* with k*^(alpha+1) ln k* = 2 A alpha t/c, "
+                                    f"c = {tc.c}: -ln L ~ t^{e} (ln t)^{tidy_constant(a * e)} up to constants; "
+                                    "faster than every power of t"))
+    if K in ("geometric", "stretched", "super"):
+        # K*(t): 2 mu_K t = 1
+        if K == "geometric":
+            kstar = "K*(t) = ln(2t)/ln rho" + ("" if kc.rho is None else f", ln rho = {_fmt(_ln(kc.rho), 8)}")
+        elif K == "stretched":
+            kstar = "K*(t) = (ln(2t)/c)^(3/2)" + ("" if kc.c is None else f", c = {_fmt(kc.c, 8)}")
+        else:
+            kstar = "K*(t) ln K*(t) = ln(2t)/c_mu" + ("" if kc.c is None else f", c_mu = {kc.c}")
+        if Tg == "power":
+            b1 = tc.beta - 1
+            if K == "geometric":
+                a, key = b1, (0, b1, 0)
+                coef = None if kc.rho is None else tc.B * _ln(kc.rho) ** b1 / (4 * b1)
+                lead = (f"L(t) ~ D (ln t)^-(beta-1), beta - 1 = {b1}"
+                        + ("" if coef is None else f", D = B (ln rho)^(beta-1)/(4 (beta-1)) = {_fmt(coef, 8)}"))
+            elif K == "stretched":
+                a = sympy.Rational(3, 2) * b1
+                key = (0, a, 0)
+                coef = None if kc.c is None else tidy_constant(tc.B * kc.c ** a / (4 * b1))
+                lead = (f"L(t) ~ D (ln t)^-(3(beta-1)/2), 3(beta-1)/2 = {a}"
+                        + ("" if coef is None else f", D = B c^(3(beta-1)/2)/(4 (beta-1)) = {_fmt(coef, 8)}"))
+            else:
+                a, key, coef = b1, (0, b1, -b1), None
+                lead = f"L(t) ~ B/(4 (beta-1)) K*^-(beta-1) = const (ln ln t/ln t)^(beta-1), beta - 1 = {b1}"
+            return ParityTerm(p, "logarithmic", B=tc.B, beta=tc.beta, law="logarithmic", key=key, tag="D",
+                              params=(("log_exponent", a),) + (() if coef is None else (("coefficient", coef),)),
+                              form=(f"{lead}; the cut at {kstar} is sharp (mu_k falls by a growing factor per degree), "
+                                    "so L(t) ~ 1/2 sum_(k >= K*) e_k = B K*^(1-beta)/(4 (beta-1)); slower than every "
+                                    "power of t (converges slowly: the K*-form of 'asympt curve' is the accurate one)"))
+        if Tg == "geometric":
+            ls = _ln(tc.sigma)
+            if K == "geometric":
+                if kc.rho is None:
+                    return ParityTerm(p, "log-periodic", law="log-periodic", key=(2, sympy.oo, 0), tag="D",
+                                      form="t^-xi times a log-periodic factor, xi = ln sigma/ln rho; rho is not "
+                                           "computed for this network, so xi is not given")
+                xi = ls / _ln(kc.rho)
+                fmin, fmax, smin, smax = log_periodic_band(xi, 2 * _ln(kc.rho))
+                return ParityTerm(p, "log-periodic", xi=xi, law="log-periodic", key=(2, xi, 0), tag="D",
+                                  params=(("rho", kc.rho), ("sigma", tc.sigma), ("F_over_mean", (fmin, fmax)),
+                                          ("local_exponent", (smin, smax))),
+                                  form=(f"L(t) = t^-xi l(t) F(ln t): xi = ln sigma/ln rho = {_fmt(xi, 10)}, l(t) a power "
+                                        "of ln t (from the powers of k in mu_k and e_k), F periodic with period "
+                                        "2 ln rho (one parity class) and mean Gamma(xi)/(2 ln rho) (Mellin/Poisson "
+                                        "summation of sum_j exp(xi y_j - e^(y_j)), y_j = ln(2 mu_k t)); "
+                                        f"F/mean lies in [{mpmath_str(fmin, 4)}, {mpmath_str(fmax, 4)}] and the local "
+                                        f"exponent -dlnL/dlnt = xi - F'/F in [{mpmath_str(smin, 5)}, {mpmath_str(smax, 5)}] "
+                                        "up to O(1/ln t) from l(t)"))
+            if K == "stretched":
+                key = (4, sympy.oo if kc.c is None else tidy_constant(ls / kc.c ** sympy.Rational(3, 2)), 0)
+                form = (f"-ln L(t) ~ ln(sigma) K*(t) = ln(sigma) (ln(2t)/c)^(3/2), ln sigma = {_fmt(ls, 8)} "
+                        f"({kstar}): faster than every power of t, slower than every exp(-t^eps)")
+            else:
+                key = (1, sympy.oo if kc.c is None else tidy_constant(ls / kc.c), 0)
+                form = (f"-ln L(t) ~ ln(sigma) K*(t) ~ ln(sigma) ln t/(c_mu ln ln t), ln sigma = {_fmt(ls, 8)} "
+                        f"({kstar}): L = t^(-o(1)), slower than every power of t, faster than every power of ln t")
+            return ParityTerm(p, "super-polynomial" if K == "stretched" else "sub-polynomial",
+                              law="super-polynomial" if K == "stretched" else "sub-polynomial", key=key, tag="D",
+                              form=form)
+        if Tg == "super":
+            if K == "super":
+                if kc.c is None:
+                    return ParityTerm(p, "power-like", law="power-like", key=(2, sympy.oo, 0), tag="U",
+                                      form="L = t^(-c/c_mu + o(1)); c_mu is not derived for this network")
+                xi = tidy_constant(tc.c / kc.c)
+                return ParityTerm(p, "power-like", xi=xi, law="power-like", key=(2, xi, 0), tag="D",
+                                  form=(f"L(t) = t^(-xi + o(1)), xi = c/c_mu = {xi} (e_K* = mu_K*^(c/c_mu) up to "
+                                        "factors exp(O(K*)) = t^(O(1/ln ln t))): a power law only in the sense "
+                                        "ln L/ln t -> -xi"))
+            rank = 3 if K == "geometric" else 5
+            return ParityTerm(p, "super-polynomial", law="super-polynomial", key=(rank, sympy.oo, 0), tag="D",
+                              form=(f"-ln L(t) ~ c K* ln K*, c = {tc.c}, {kstar}: "
+                                    + ("L = t^(-(c/ln rho) ln ln t (1 + o(1)))" if K == "geometric" else
+                                       "-ln L ~ (ln t)^(3/2) ln ln t") + "; faster than every power of t"))
+    raise NotSupported(f"{name} k: no law for kernel class {K!r} with target class {Tg!r}")
+
+
+def _learnable_low(target, dim, p, m):
+    """Occupied degrees k <= m of parity p (they have mu_k != 0 unless certified otherwise)."""
+    out = []
+    for k in range(p, m + 1, 2):
+        try:
+            e = target.energy(dim, k)
+        except NotSupported:
+            e = sympy.Float(mpmath_str(target.energy_mp(dim, k, dps=30)), 25)
+        if e != 0:
+            out.append((k, e))
+    return out
+
+
+def mpmath_str(v, n=28):
+    import mpmath
+
+    return mpmath.nstr(v, n)
+
+
+def log_periodic_band(xi, period, grid: int = 400):
+    """Range of F/mean and of xi - F'/F for F(x) = sum_j phi(x - j P), phi(y) = exp(xi y - e^y).
+
+    F is the periodic factor of a geometric kernel (mu_k ~ rho^-k) with a geometric target
+    (e_k ~ sigma^-k) on a lattice of degrees with spacing h: P = h ln rho, xi = ln sigma/ln rho. Its mean
+    over a period is Gamma(xi)/P (Poisson summation: the integral of phi is Gamma(xi)), and
+    |F - mean| <= (2/P) sum_(m >= 1) |Gamma(xi + 2 pi i m/P)|. Min and max are taken on ``grid`` points of
+    one period (relative error ~ (P/grid)^2 |F''|/F, far below the 4 digits printed). Returns mpmath numbers
+    (F_min/mean, F_max/mean, local exponent min, max).
+    """
+    import mpmath
+
+    with mpmath.workdps(25):
+        xi = mpmath.mpf(sympy.N(xi, 30))
+        P = mpmath.mpf(sympy.N(period, 30))
+        lo, hi = -mpmath.mpf(80) / xi - P, mpmath.log(200 + 2 * xi) + P
+
+        def FdF(x):
+            f = df = mpmath.mpf(0)
+            j0 = int(mpmath.floor((x - hi) / P))
+            j1 = int(mpmath.ceil((x - lo) / P))
+            for j in range(j0, j1 + 1):
+                y = x - j * P
+                ph = mpmath.exp(xi * y - mpmath.exp(y))
+                f += ph
+                df += (xi - mpmath.exp(y)) * ph
+            return f, df
+
+        mean = mpmath.gamma(xi) / P
+        vals = [FdF(P * i / grid) for i in range(grid)]
+        ratios = [f / mean for f, _ in vals]
+        slopes = [xi - df / f for f, df in vals]
+        return min(ratios), max(ratios), min(slopes), max(slopes)
+
+
+def _never_learned(dl) -> str:
+    parts = []
+    for p, name in ((0, "even"), (1, "odd")):
+        law = dl.parities[p]
+        if law.kind == "zero":
+            parts.append(f"every {name} k" if law.zero_above < 0 else f"{name} k > {law.zero_above}")
+    return " and ".join(parts)
+
+
+def _general(kernel, dim, target, dl, tl, expl) -> LossLaw:
     terms = []
     L_inf = sympy.S.Zero
-    for law in dl.parities:
-        p = law.parity
-        B = tl.B_even if p == 0 else tl.B_odd
-        if law.kind == "zero":
-            lost = _parity_energy_beyond(target, dim, p, law.zero_above)
+    exp_degrees = []  # (k, e_k) of finitely many learnable occupied degrees
+    for p in (0, 1):
+        name = "even" if p == 0 else "odd"
+        kc = _kernel_class(kernel, dim, dl, p)
+        tc = _target_class(target, dim, tl, p)
+        if tc.kind == "none":
+            terms.append(ParityTerm(p, "empty", note=f"{tc.text}", law="none"))
+            continue
+        if kc.kind == "zero":
+            lost = _parity_energy_beyond(target, dim, p, kc.zero_above)
             L_inf += lost / 2
-            status = "plateau" if lost != 0 else "finite"
-            note = (f"mu_k = 0 for k > {law.zero_above}: target energy {_fmt(lost, 8)} there is never learned"
-                    if lost != 0 else
-                    f"mu_k = 0 for k > {law.zero_above}, and the target has no energy there (nothing lost)")
-            terms.append(ParityTerm(p, status, L_inf=lost / 2, note=note))
+            low = _learnable_low(target, dim, p, kc.zero_above) if kc.zero_above >= 0 else []
+            exp_degrees += low
+            where = f"every {name} k" if kc.zero_above < 0 else f"{name} k > {kc.zero_above}"
+            note = (f"mu_k = 0 for {where} ({kc.text}): target energy {_fmt(lost, 8)} there is never learned"
+                    if lost != 0 else f"mu_k = 0 for {where}, and the target has no energy there (nothing lost)")
+            terms.append(ParityTerm(p, "plateau" if lost != 0 else "finite", L_inf=lost / 2, note=note, law="plateau"))
             continue
-        if tl.beta is None or B == 0:
-            terms.append(ParityTerm(p, "finite" if B == 0 else "faster",
-                                    note="no power-law target energy on this parity"))
+        if tc.kind == "finite":
+            top = tc.max_degree
+            if top is None:  # a kink neuron of integer order: exact zeros beyond b + 1
+                b = getattr(getattr(target, "act", None), "degree", None)
+                top = int(b) + 1 if b is not None else 0
+            exp_degrees += _learnable_low(target, dim, p, top)
+            terms.append(ParityTerm(p, "finite", note=f"finitely many occupied degrees ({tc.text})", law="exponential"))
             continue
-        if law.kind != "power":
-            terms.append(ParityTerm(p, "faster", B=B, beta=tl.beta, note=law.note))
-            continue
-        xi = sympy.nsimplify((tl.beta - 1) / law.alpha)
-        C = sympy.Rational(1, 2) * (B / (2 * law.alpha)) * sympy.gamma(xi) * (2 * law.A) ** (-xi)
-        terms.append(ParityTerm(p, "power", xi, tidy_constant(C), law.A, law.alpha, B, tl.beta))
-    powers = [t for t in terms if t.status == "power"]
-    if any(t.status == "faster" and t.beta is not None for t in terms) and not powers:
-        raise NotSupported("the kernel's eigenvalues decay faster than any power on the degrees that carry "
-                           "the target's energy; the loss law for this combination is not derived")
+        term = _pair(kc, tc, p)
+        terms.append(replace(term, note=f"kernel: {kc.text}; target: {tc.text}"))
+    live = [t for t in terms if t.key]
     xi = C = None
-    if powers:
-        xi = min(t.xi for t in powers)
-        C = tidy_constant(sum(t.C for t in powers if t.xi == xi))
+    law_params = ()
+    approach_kind, form, tag = None, "", ""
+    rate = amp = None
+    if live:
+        best = min(t.key for t in live)
+        win = [t for t in live if t.key == best]
+        approach_kind = win[0].law
+        tag = min(t.tag for t in win)
+        xi = win[0].xi
+        if approach_kind == "power":
+            C = sum(t.C for t in win)
+            C = C if len(win) == 1 else tidy_constant(C)
+        form = win[0].form
+        law_params = tuple((k, v) for k, v in win[0].params if k not in ("coefficient",))
+        if approach_kind == "logarithmic" and all(dict(t.params).get("coefficient") is not None for t in win):
+            coef = sum(dict(t.params)["coefficient"] for t in win)
+            law_params = (("D", coef), ("log_exponent", dict(win[0].params)["log_exponent"]))
+            form = form if len(win) == 1 else form + f" (both parities: D = {_fmt(coef, 8)})"
+    elif exp_degrees:
+        approach_kind = "exponential"
+        rate, amp, kslow, mu = _slowest_mode(kernel, dim, exp_degrees)
+        form = (f"finitely many learnable occupied degrees; the slowest is k = {kslow}: "
+                f"L(t) - L_inf ~ (e_k/2) exp(-2 mu_k t), mu_{kslow} = {mu}")
     L_inf = tidy_constant(L_inf)
-    alpha = dl.alpha
-    nu = dl.nu
-    beta = tl.beta
-    kappa = None if beta is None or nu is None else (beta - 1) / (dim - 1)
+    for t in terms:
+        nm = "even" if t.parity == 0 else "odd"
+        if t.key:
+            expl.append(f"Loss, {nm} k ({t.law}, {_TAGS[t.tag]}): {t.form}")
+        else:
+            expl.append(f"Loss, {nm} k: {t.note}")
+    never = _never_learned(dl)
     if L_inf != 0:
         kind = "plateau"
-        approach = (f"L(t) - L_inf ~ C t^-xi (xi = {xi})" if xi is not None else
-                    "L(t) - L_inf decays exponentially (finitely many learnable occupied degrees)")
-    elif xi is not None:
-        kind, approach = "power", ""
+        expl.append(f"Plateau: never learned ({never}): L_inf = 1/2 sum of e_k there = {_fmt(L_inf)}")
+    elif approach_kind is None:
+        kind = "plateau"
     else:
-        return _finite_modes(kernel, dim, target, dl, expl)
-    for t in terms:
-        name = "even" if t.parity == 0 else "odd"
-        if t.status == "power":
-            expl.append(f"Loss, {name} k: xi = (beta - 1)/alpha = ({t.beta} - 1)/{t.alpha} = {t.xi}; "
-                        f"C = 1/2 (B/(2 alpha)) Gamma(xi) (2A)^-xi = {_fmt(t.C)}")
-        else:
-            expl.append(f"Loss, {name} k: {t.note}")
-    return LossLaw(kind, dim, xi, C, L_inf, alpha, beta, nu, kappa, dl.Lambda, None, approach,
-                   terms=tuple(terms), explanation=tuple(expl))
+        kind = approach_kind
+    if approach_kind is None:
+        approach = "L(t) = L(0) for all t: no learnable degree carries target energy"
+    elif kind == "plateau":
+        approach = f"L(t) - L_inf: {approach_kind} ({form})"
+    else:
+        approach = form
+    alpha, nu, beta = dl.alpha, dl.nu, (tl.beta if tl is not None else None)
+    kappa = None if beta is None or nu is None else (beta - 1) / (dim - 1)
+    return LossLaw(kind, dim, xi, C, L_inf, alpha, beta, nu, kappa, dl.Lambda if approach_kind == "power" else None,
+                   None, approach, terms=tuple(terms), explanation=tuple(expl), rate=rate, amplitude=amp,
+                   approach_kind=approach_kind, never_learned=never, status=tag, params=law_params)
 
 
-def _finite_modes(kernel, dim, target, dl, expl) -> LossLaw:
-    raise NotSupported("the target's energy sits on finitely many degrees; use a harmonic:K target "
-                       "for the exponential law")
+def _slowest_mode(kernel, dim, degrees):
+    from .spectrum import eigenvalues
+
+    kmax = max(k for k, _ in degrees)
+    spec = eigenvalues(kernel, dim, kmax, digits=20)
+    best = None
+    for k, e in degrees:
+        ev = spec[k]
+        if ev.structural_zero:
+            continue
+        mu = ev.exact if ev.exact is not None else sympy.Float(str(ev.approx.value), 20)
+        if best is None or float(mu) < float(best[3]):
+            best = (2 * mu, e / 2, k, mu)
+    if best is None:
+        return None, None, None, None
+    return best
 
 
 def _finite_target(kernel, dim, target, dl, expl) -> LossLaw:
@@ -386,12 +814,16 @@ def _finite_target(kernel, dim, target, dl, expl) -> LossLaw:
         degrees = sorted(target.degrees)
     else:  # e.g. a polynomial neuron: every degree up to max_degree that carries energy
         degrees = [k for k in range(tl.max_degree + 1) if target.energy(dim, k) != 0]
-    kmax = max(degrees)
-    spec = eigenvalues(kernel, dim, kmax, digits=20)
+    live = [k for k in degrees if not dl.is_zero(k)]
+    # the spectrum only for degrees not certified zero (smooth kernels without a fast tier stay cheap)
+    spec = eigenvalues(kernel, dim, max(live), digits=20) if live else None
     L_inf = sympy.S.Zero
     rates = []
     for k in degrees:
         e = target.energy(dim, k)
+        if dl.is_zero(k):
+            L_inf += e / 2
+            continue
         ev = spec[k]
         if ev.structural_zero or (ev.exact is not None and ev.exact == 0):
             L_inf += e / 2
@@ -411,51 +843,12 @@ def _finite_target(kernel, dim, target, dl, expl) -> LossLaw:
         kind = "plateau" if L_inf != 0 else "exponential"
         expl.append(f"Loss: finitely many occupied degrees; the slowest learnable one is k = {k}: "
                     f"L(t) ~ (e_k/2) exp(-2 mu_k t), mu_{k} = {ev}")
+    never = _never_learned(dl)
     if L_inf != 0:
-        expl.append(f"Plateau: energy on degrees with mu_k = 0 is never learned: L_inf = {_fmt(L_inf)}")
+        expl.append(f"Plateau: energy on degrees with mu_k = 0 is never learned ({never}): L_inf = {_fmt(L_inf)}")
     return LossLaw(kind, dim, L_inf=L_inf, rate=rate, amplitude=amp, explanation=tuple(expl), notes=tuple(notes),
-                   approach="exponential" if rates else "")
-
-
-_LOG_NOTE = ("The leading law converges slowly (THEORY section 7: ratio 1.43 at t = 1e5, 1.05 at t = 1e100 for "
-             "erf); the K*(t) form, L(t) ~ 1/2 sum_{k >= K*(t)} e_k with 2 mu_K* t = 1, is the accurate "
-             "statement (asympt curve computes it).")
-
-
-def _logarithmic(kernel, dim, target, dl, tl, expl) -> LossLaw:
-    act = kernel.network.activation
-    sm = act.smoothness
-    if tl.beta is None:
-        raise NotSupported("both the kernel and the target are smooth (no power law on either side); "
-                           "the loss law for this combination is not derived (try a non-smooth target such as "
-                           "--target halfspace or --target sobolev:2)")
-    beta = tl.beta
-    lead = None
-    net = kernel.network
-    if sm.kind == "geometric":
-        if act.name == "erf" and net.layers == 2 and not net.has_bias:
-            q = net.sigma_w[0] ** 2
-            R = (1 + 2 * q) / (2 * q)
-            r = R + sympy.sqrt(R**2 - 1)
-            lead = (f"mu_k ~ rho^-k with rho = R + sqrt(R^2 - 1) = {_fmt(r, 8)} (R = {R}, the singularity of k(u)); "
-                    f"L(t) ~ varrho B (ln rho)^(beta-1) / (2 (beta-1) (ln t)^(beta-1)) (varrho: density of occupied degrees), "
-                    f"exponent beta - 1 = "
-                    f"{beta - 1}")
-        else:
-            lead = ("mu_k decays geometrically; L(t) ~ const (ln t)^-(beta-1) with beta - 1 = "
-                    f"{beta - 1}; the constant needs the kernel's nearest complex singularity, not computed here")
-    elif sm.kind == "strip":
-        lead = (f"ln mu_k ~ -c' k^(2/3) (stretched exponential, THEORY section 7); L(t) ~ const "
-                f"(ln t)^-(3(beta-1)/2) with 3(beta-1)/2 = {sympy.Rational(3, 2) * (beta - 1)} [derived, not proved]")
-    elif sm.kind == "entire":
-        lead = (f"mu_k ~ (q/2)^k / Gamma(k + d/2) (super-exponential); L(t) ~ const (ln ln t / ln t)^(beta-1) "
-                f"with beta - 1 = {beta - 1} (very slow; solve 2 mu_K t = 1 numerically)")
-    else:
-        raise NotSupported(f"no logarithmic law for activation {act.name!r} ({sm.describe()})")
-    expl.append("Loss: the kernel is smooth at u = +-1, so mu_k decays faster than any power and "
-                "L(t) decays logarithmically: " + lead)
-    expl.append(_LOG_NOTE)
-    return LossLaw("logarithmic", dim, beta=beta, approach=lead, explanation=tuple(expl), notes=(_LOG_NOTE,))
+                   approach="exponential" if rates else "", approach_kind="exponential" if rates else None,
+                   never_learned=never, status="V")
 
 
 def _euclidean(kernel, dim, target) -> LossLaw:
@@ -465,8 +858,10 @@ def _euclidean(kernel, dim, target) -> LossLaw:
                            "maps R^d inputs to the sphere S^d through the bias coordinate")
     plus = kernel.singular(1)
     if not plus.terms:
-        raise NotSupported("data 'euclidean': the kernel has no power-law singularity at u = 1; "
-                           "the intrinsic-dimension rule does not apply")
+        raise NotSupported("data 'euclidean': the kernel is smooth at u = 1 (no power-law singularity), so the "
+                           "intrinsic-dimension rule (THEORY section 8) gives no exponent; the eigenvalue decay of an "
+                           "analytic kernel on a domain of R^d (faster than every power of n) and its loss law are "
+                           "not derived")
     gam = plus.leading.nu
     order = singularity_order(target)
     if order is None:
@@ -490,7 +885,7 @@ def _euclidean(kernel, dim, target) -> LossLaw:
                    notes=("C depends on the density: not given",))
 
 
-def _discrete(kernel, dim, law, lr):
+def _discrete(kernel, dim, law, lr, target=None):
     import mpmath
 
     from .spectrum import eigenvalues
@@ -510,5 +905,63 @@ def _discrete(kernel, dim, law, lr):
         raise InvalidInput(f"lr = {lr}: gradient descent diverges, eta * mu_max = {float(eta) * mu_max:.4g} >= 2 "
                            f"(mu_max = {mu_max:.6g}; stable for eta < {mpmath.nstr(bound, 6)})")
     line = (f"Discrete gradient descent with step eta = {eta}: stable since eta * mu_max = "
-            f"{float(eta) * mu_max:.4g} < 2; L_n ~ L(t = eta n), so L_n ~ C (eta n)^-xi with the same C.")
-    return LossLaw(**{**law.__dict__, "explanation": law.explanation + (line,), "lr": eta})
+            f"{float(eta) * mu_max:.4g} < 2; L_n ~ L(t = eta n) once the modes with eta mu_k > 1 have died out "
+            "(small mu_k, which set the law, behave as under gradient flow).")
+    lines = (line,)
+    notes = law.notes
+    warn = _stability_warning(target, kernel, dim, law, spec, float(eta))
+    if warn:
+        lines += (warn,)
+        notes = notes + (warn,)
+    return LossLaw(**{**law.__dict__, "explanation": law.explanation + lines, "notes": notes, "lr": eta})
+
+
+def _stability_warning(target, kernel, dim, law, spec, eta):
+    """Warn when modes with eta mu_k > 1 decay more slowly under GD than under gradient flow.
+
+    Under GD mode k decays as |1 - eta mu_k|^(2n) instead of exp(-2 eta mu_k n); for eta mu_k > 1 this is
+    slower (eta mu_max = 1.995: 0.995^(2n) against exp(-3.99 n)). Returns a warning with the step n* after
+    which these modes' excess (e_k/2)(|1 - eta mu_k|^(2n) - exp(-2 eta mu_k n)) falls below 10 % of the law,
+    or '' when there is no such mode.
+    """
+    import math
+
+    if target is None:
+        return ""
+    slow = []
+    for ev in spec:
+        m = float(ev)
+        if m <= 0:
+            continue
+        q = abs(1 - eta * m)
+        if q > math.exp(-eta * m) and eta * m > 1:
+            try:
+                e = float(target.energy_mp(dim, ev.k, dps=20))
+            except Exception:  # noqa: BLE001 - a target without per-degree energies: no warning can be sized
+                return ""
+            if e > 0:
+                slow.append((ev.k, m, q, e))
+    if not slow:
+        return ""
+
+    def excess(n):
+        return sum(e / 2 * (q ** (2 * n) - math.exp(-2 * eta * m * n)) for _, m, q, e in slow)
+
+    def law_at(n):
+        if law.approach_kind == "power" and law.xi is not None:
+            return float(law.C) * (eta * n) ** (-float(law.xi)) + float(law.L_inf)
+        return float(law.L_inf) if law.L_inf != 0 else None
+
+    k, m, q, e = max(slow, key=lambda r: r[2])
+    n_star = None
+    n = 1.0
+    while n < 1e15:
+        ref = law_at(n)
+        if ref is not None and excess(n) <= 0.1 * ref:
+            n_star = n
+            break
+        n *= 1.25
+    where = (f"the loss is within 10 % of the law only from n ~ {n_star:.2g} (eta n ~ {eta * n_star:.2g})"
+             if n_star is not None else "its excess over the law could not be sized (no power law)")
+    return (f"Warning: close to the stability bound, eta mu_max = {eta * m:.4g}: mode k = {k} decays as "
+            f"|1 - eta mu_k|^(2n) = {q:.4g}^(2n) instead of exp(-2 eta mu_k n); {where}.")

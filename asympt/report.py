@@ -177,7 +177,16 @@ def spectrum_report(kernel, dim, kmax, digits, tier) -> dict:
                     row["ratio_gamma"] = mpmath.nstr(ev.value / g, 8)
             rows.append(row)
         trace = spec.trace_partial()
-    data = {"dim": dim, "kmax": kmax, "tier": spec.tier, "digits": digits,
+    smooth = None
+    if law is not None and law.alpha is None and any(p.kind == "analytic" for p in law.parities):
+        from .decay import smooth_class
+        from .errors import AsymptError
+
+        try:
+            smooth = smooth_class(kernel, dim).describe()
+        except AsymptError as err:
+            smooth = str(err)
+    data = {"dim": dim, "kmax": kmax, "tier": spec.tier, "digits": digits, "smooth_class": smooth,
             "kernel": kernel.network.describe(), "rows": rows,
             "trace_partial": mpmath.nstr(trace, 10), "trace_exact": exact_and_decimal(kernel.value_at_one),
             "law": law.to_json() if law is not None else None}
@@ -188,11 +197,18 @@ def render_spectrum(data) -> str:
     lines = [f"Kernel: {data['kernel']}", f"Sphere S^{data['dim'] - 1} (d = {data['dim']}), tier {data['tier']}, "
              f"{data['digits']} digits requested; printed digits are covered by the error bound."]
     law = data["law"]
-    if law is not None:
+    if law is not None and law["alpha"] is not None:
         lines.append(f"Law: mu_k ~ A_p k^-alpha, alpha = {law['alpha']}, A_even = {law['A_even']} "
                      f"({_short(law['A_even_decimal'])}), A_odd = {law['A_odd']} ({_short(law['A_odd_decimal'])})")
         lines.append(f"Exact zeros: {law['zero_degrees']};  eigen-index law lambda_n ~ Lambda n^-nu, "
                      f"nu = alpha/(d-1) = {law['nu']}, Lambda = {_short(law['Lambda_decimal'])}")
+    elif law is not None:
+        if data.get("smooth_class"):
+            lines.append(f"Law: k(u) is smooth at u = +-1, so mu_k decays faster than every power of k: "
+                         f"{data['smooth_class']}")
+        else:
+            lines.append("Law: no power law (" + "; ".join(p["note"] for p in law["parities"] if p["note"]) + ")")
+        lines.append(f"Exact zeros: {law['zero_degrees']}")
     lines.append("")
     mus = [r["exact"] if r["exact"] is not None and len(r["exact"]) < 40 else r["mu"] for r in data["rows"]]
     w = max([len(m) for m in mus] + [8]) + 1
@@ -231,9 +247,21 @@ def xi_report(kernel, dim, target, law) -> dict:
         "alpha": _num(law.alpha), "beta": _num(law.beta), "nu": _num(law.nu), "kappa": _num(law.kappa),
         "Lambda": _num(law.Lambda),
         "approach": law.approach, "lr": None if law.lr is None else str(law.lr),
+        "approach_kind": law.approach_kind, "never_learned": law.never_learned, "status": law.status,
         "explanation": list(law.explanation), "notes": list(law.notes),
         "latex": law.latex(),
     }
+
+
+RESULT_WORDS = {
+    "log-periodic": "power law times a bounded log-periodic factor, L(t) = t^-xi l(t) F(ln t)",
+    "power-like": "L(t) = t^(-xi + o(1)) (a power law at the level of ln L / ln t)",
+    "logarithmic": "logarithmic decay, slower than every power of t",
+    "sub-polynomial": "slower than every power of t, faster than every power of ln t",
+    "super-polynomial": "faster than every power of t",
+}
+STATUS_WORDS = {"D": "the approach law is derived (leading order), not proved; 'asympt curve' compares it with "
+                     "exact sums", "U": "heuristic, not verified"}
 
 
 def _ed(v) -> str:
@@ -281,8 +309,18 @@ def render_xi(data, kernel=None) -> str:
             lines.append(f"  approach: {data['approach']}")
     elif kind == "exponential":
         lines.append("Result: exponential decay (finitely many occupied degrees)")
+        if data["approach"]:
+            lines.append(f"  {data['approach']}")
     else:
-        lines.append("Result: logarithmic decay (the kernel is smooth at u = +-1)")
+        lines.append(f"Result: {RESULT_WORDS.get(kind, kind)}")
+        if data["xi"] is not None:
+            lines.append(f"  xi = {_ed(data['xi'])}")
+        lines.append(f"  {data['approach']}")
+    if data.get("never_learned"):
+        none = "" if kind == "plateau" else " (the target has no energy there)"
+        lines.append(f"  never learned (mu_k = 0 exactly): {data['never_learned']}{none}")
+    if data.get("status") and data["status"] != "V":
+        lines.append(f"  status: {STATUS_WORDS[data['status']]}")
     for n in data["notes"]:
         lines.append(f"  note: {n}")
     return "\n".join(lines)
@@ -290,34 +328,71 @@ def render_xi(data, kernel=None) -> str:
 
 # ---- loss curve ----------------------------------------------------------------------------------
 
-def curve_report(kernel, dim, target, law, points) -> dict:
+def curve_report(kernel, dim, target, law, points, regime=None) -> dict:
     rows = [p.to_json() for p in points]
+    par = dict(law.params)
+    band = par.get("local_exponent")
     return {"setting": {"network": kernel.network.describe(), "dim": dim, "target": target.describe()},
-            "law": {"kind": law.kind, "xi": None if law.xi is None else sympy.sstr(law.xi),
+            "law": {"kind": law.kind, "approach_kind": law.approach_kind,
+                    "xi": None if law.xi is None else sympy.sstr(law.xi),
+                    "xi_decimal": None if law.xi is None else mpmath.nstr(mpmath.mpf(sympy.N(law.xi, 20)), 10),
                     "C": None if law.C is None else sympy.sstr(law.C),
-                    "L_inf": sympy.sstr(law.L_inf), "latex": law.latex()},
+                    "L_inf": sympy.sstr(law.L_inf), "latex": law.latex(), "summary": law.summary(),
+                    "status": law.status,
+                    "local_exponent_band": None if band is None else [mpmath.nstr(b, 5) for b in band]},
+            "regime": None if regime is None else {
+                "tol": regime["tol"], "t_regime": regime["t_regime"], "checked_up_to": regime["checked_up_to"],
+                "ratios": [[f"{t:.3g}", f"{r:.4g}"] for t, r in regime["ratios"]]},
+            "notes": list(law.notes),
             "rows": rows}
 
 
 def render_curve(data) -> str:
     s, law = data["setting"], data["law"]
     lines = [f"Network: {s['network']}", f"Data: sphere S^{s['dim'] - 1}; target: {s['target']}",
-             f"Law: {law['kind']}" + (f", xi = {law['xi']}, C = {law['C']}" if law["xi"] else "")
-             + (f", L_inf = {law['L_inf']}" if law["L_inf"] not in ("0", None) else ""),
+             f"Law: {law['summary']}",
              "L(t) = 1/2 sum_k e_k exp(-2 mu_k t): exact head, exact tail norm, Euler-Maclaurin correction;",
-             "only digits covered by the error bound are printed.", ""]
+             "only digits covered by the error bounds are printed (L(t) and the local exponent).", ""]
     w = max([len(r["loss"]) for r in data["rows"]] + [8]) + 1
-    if law["kind"] == "logarithmic":
-        lines.append("K*(t) form (accurate for analytic kernels): modes with 2 mu_k t >= 1 are learned, "
+    kind = law["approach_kind"] or law["kind"]
+    if law["L_inf"] not in ("0", None):
+        lines.insert(-1, "L/law compares the approaches: (L - L_inf)/(law - L_inf).")
+    if kind in ("logarithmic", "sub-polynomial", "super-polynomial", "power-like") or \
+            (kind == "log-periodic" and law["local_exponent_band"] is None):
+        lines.append("K*(t) form (accurate for kernels smooth at u = +-1): modes with 2 mu_k t >= 1 are learned, "
                      "L ~ 1/2 sum of the rest; K* = first unlearned occupied degree.")
-        lines.append(f"{'t':>12}  {'L(t)':<{w}} {'K*':>5} {'K*-form':>14} {'-dlogL/dlogt':>14}")
+        lines.append(f"{'t':>12}  {'L(t)':<{w}} {'law':>12} {'L/law':>9} {'K*':>5} {'K*-form':>14} {'-dlogL/dlogt':>14}")
         for r in data["rows"]:
-            lines.append(f"{r['t']:>12}  {r['loss']:<{w}} {str(r['kstar']):>5} {r['kstar_form']:>14} "
+            lines.append(f"{r['t']:>12}  {r['loss']:<{w}} {r['law'] or '-':>12} {r['ratio_to_law'] or '-':>9} "
+                         f"{str(r['kstar']):>5} {r['kstar_form'] or '-':>14} {r['local_exponent']:>14}")
+    else:
+        lines.append(f"{'t':>12}  {'L(t)':<{w}} {'law':>12} {'L/law':>9} {'-dlogL/dlogt':>14}")
+        for r in data["rows"]:
+            lines.append(f"{r['t']:>12}  {r['loss']:<{w}} {r['law'] or '-':>12} {r['ratio_to_law'] or '-':>9} "
                          f"{r['local_exponent']:>14}")
-        return "\n".join(lines)
-    lines.append(f"{'t':>12}  {'L(t)':<{w}} {'law':>14} {'-dlogL/dlogt':>14}")
-    for r in data["rows"]:
-        lines.append(f"{r['t']:>12}  {r['loss']:<{w}} {r['law'] or '-':>14} {r['local_exponent']:>14}")
+    if law["local_exponent_band"] is not None:
+        lo, hi = law["local_exponent_band"]
+        lines.append(f"log-periodic law: the local exponent oscillates around xi = {law['xi_decimal']} within "
+                     f"[{lo}, {hi}] (plus an O(1/ln t) drift from the powers of k in mu_k and e_k).")
+    reg = data.get("regime")
+    if reg is not None:
+        tol = int(round(100 * reg["tol"]))
+        if reg["t_regime"] is not None:
+            lines.append(f"Asymptotic regime: the law is within {tol} % of the exact curve from t ~ "
+                         f"{reg['t_regime']:.0e} on (checked at every decade up to {reg['checked_up_to']:.0e}).")
+        else:
+            last = reg["ratios"][-1] if reg["ratios"] else ["-", "-"]
+            lines.append(f"WARNING: the law is NOT within {tol} % of the exact curve at t = {last[0]} "
+                         f"(L/law = {last[1]}); the asymptotic regime is not reached by t = "
+                         f"{reg['checked_up_to']:.0e}: read the law as a limit, not as a value.")
+    elif kind not in ("power", "exponential"):
+        lines.append("The law has no explicit constant here: compare its predicted shape (local exponent, K*-form) "
+                     "with the exact columns.")
+    if law.get("status") == "D":
+        lines.append("Status: the approach law is derived at leading order, not proved.")
+    for n in data.get("notes", []):
+        if n.startswith("Warning"):
+            lines.append(n)
     return "\n".join(lines)
 
 

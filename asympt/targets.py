@@ -574,6 +574,60 @@ class Neuron(Target):
                          "smooth")
 
 
+@dataclass(frozen=True, slots=True)
+class SmoothClass:
+    """Decay class of e_k on one parity class for a target whose energies fall faster than any power.
+
+    kind:
+      * ``"none"``: the parity part of g vanishes (e_k = 0 on the whole class);
+      * ``"finite"``: the parity part of g is a polynomial of degree ``max_degree``;
+      * ``"geometric"``: e_k = sigma^-k up to a power of k. g(t) analytic inside the Bernstein ellipse
+        through its nearest complex singularity t0: sigma = |t0 + sqrt(t0^2 - 1)|^2 (squared: e_k = N s_k^2).
+        For poles or branch points at +-i tau (tanh: tau = pi/2; sigmoid, softplus, SiLU: tau = pi),
+        sqrt(sigma) = tau + sqrt(tau^2 + 1).
+      * ``"super"``: g entire of finite order omega: ln e_k = -c k ln k (1 + o(1)) with c = 2/omega
+        (s_k ~ g_k k! Gamma(d/2) / (2^k Gamma(k + d/2)), g_k ~ k^(-k/omega)): erf and GELU (omega = 2):
+        c = 1; sin, cos (omega = 1): c = 2.
+    """
+
+    kind: str
+    sigma: object = None
+    c: object = None
+    max_degree: int | None = None
+    note: str = ""
+
+
+def smooth_parity_class(act: Activation, parity: int) -> SmoothClass:
+    """:class:`SmoothClass` of the parity-``parity`` part of a smooth teacher activation g.
+
+    >>> smooth_parity_class(activation("tanh"), 1).sigma == (sympy.pi / 2 + sympy.sqrt(sympy.pi**2 / 4 + 1))**2
+    True
+    >>> smooth_parity_class(activation("gelu"), 1).kind, smooth_parity_class(activation("erf"), 1).c
+    ('finite', 1)
+    """
+    name = "even" if parity == 0 else "odd"
+    if act.parity in ("even", "odd") and (act.parity == "even") != (parity == 0):
+        return SmoothClass("none", note=f"g is {act.parity}: no {name}-degree energy")
+    part, is_poly = _parity_parts(act)[parity]
+    if part == 0:
+        return SmoothClass("none", note=f"the {name} part of g vanishes")
+    if is_poly:
+        deg = sympy.Poly(part, x).degree()
+        return SmoothClass("finite", max_degree=deg, note=f"the {name} part of g is a polynomial of degree {deg}")
+    if act.family == "erf" or act.name == "gelu":
+        return SmoothClass("super", c=sympy.S.One, note="g entire of order 2: ln e_k ~ -k ln k")
+    if act.family in ("sin", "cos"):
+        return SmoothClass("super", c=sympy.Integer(2), note="g entire of order 1: ln e_k ~ -2 k ln k")
+    sm = act.smoothness
+    if sm.kind == "strip" and sm.tau is not None and act.name in ("tanh", "sigmoid", "softplus", "silu"):
+        tau = sm.tau
+        root = tau + sympy.sqrt(tau**2 + 1)
+        return SmoothClass("geometric", sigma=root**2,
+                           note=f"singularities of g at t = +-i {tau}: e_k ~ sigma^-k, sigma = (tau + sqrt(tau^2 + 1))^2")
+    raise NotSupported(f"target neuron:{act.name}: the nearest complex singularity (or the growth order) of g "
+                       "is not known, so the decay rate of its energies is not determined")
+
+
 # ----------------------------------------------------------------------------------------------
 # Spherical cap 1[w.x > cos theta0]
 # ----------------------------------------------------------------------------------------------

@@ -160,9 +160,11 @@ def test_analytic_activation_is_logarithmic():
     assert law.kind == "logarithmic" and law.xi is None
 
 
-def test_smooth_kernel_and_smooth_target_is_refused():
-    with pytest.raises(NotSupported, match="not derived"):
-        loss_law(ntk("erf"), 3, "neuron:erf")
+def test_smooth_kernel_and_smooth_target_has_a_law():
+    # issue 13.2: geometric kernel (erf, rho = (3 + sqrt 5)/2) x super-geometric target (erf): faster than
+    # every power of t, no plateau (both odd)
+    law = loss_law(ntk("erf"), 3, "neuron:erf")
+    assert law.kind == "super-polynomial" and law.L_inf == 0 and law.xi is None
 
 
 def test_logarithmic_curve_and_its_kstar_form():
