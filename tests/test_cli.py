@@ -19,7 +19,7 @@ BAD_INPUT = [
     (("kernel", "-a", "relu^-1"), "relu^a", 1),
     (("kernel", "-a", "__import__('os').system('true')"), "only the variable x", 1),
     (("kernel", "-a", "x**100000"), "powers", 1),
-    (("kernel", "-a", "x" + "+x" * 400), "activation", 1),
+    (("kernel", "-a", "x" + "+x" * 400), "activation", 2),
     (("kernel", "--layers", "1"), "--layers", 2),
     (("kernel", "--sigma-w", "-1"), "sigma_w", 1),
     (("kernel", "--bias", "-0.5"), "--bias", 2),
