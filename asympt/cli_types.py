@@ -97,6 +97,11 @@ def check_text(value: str, what: str = "value") -> str | None:
         return f"must be at most {LIMITS.text} characters ({len(value)} given)"
     if any(ord(ch) < 32 and ch not in "\t" for ch in value):
         return "must not contain control characters"
+    return number_reason(value)
+
+
+def number_reason(value: str) -> str | None:
+    """The reason a number literal inside ``value`` is too large to convert, or None."""
     for m in _DIGITS.finditer(value):
         if len(m.group()) > LIMITS.number_digits:
             return f"numbers must have at most {LIMITS.number_digits} digits"
@@ -309,17 +314,38 @@ def _float_of(text: str) -> float:
     return parts[0] / parts[1] if len(parts) == 2 and parts[1] else parts[0]
 
 
+#: options whose value is a file name (not scanned for number literals)
+PATH_OPTIONS = ("-o", "--output", "--plot")
+
+
 def check_argv(args) -> None:
-    """Refuse command-line arguments that are not valid UTF-8 (Python maps them to lone surrogates)."""
+    """Checks of the whole command line, before any option is converted: every argument must be valid
+    UTF-8 (Python maps invalid bytes to lone surrogates), and no argument other than a file name may
+    hold a number literal beyond ``LIMITS.number_digits`` digits or ``LIMITS.number_exponent`` in its
+    exponent (a safety net for every command, the ones with their own types included)."""
+    after_path = False
     for i, a in enumerate(args):
-        if isinstance(a, str) and any("\udc80" <= ch <= "\udcff" for ch in a):
+        if not isinstance(a, str):
+            continue
+        if any("\udc80" <= ch <= "\udcff" for ch in a):
             shown = a.encode("utf-8", "surrogateescape")[:40]
             raise click.UsageError(f"argument {i + 1} is not valid UTF-8: {shown!r}")
+        is_path = after_path or any(a.startswith(p + "=") for p in PATH_OPTIONS if p.startswith("--"))
+        after_path = a in PATH_OPTIONS
+        if is_path or not a.strip():
+            continue
+        why = number_reason(a)
+        if why:
+            prev = args[i - 1] if i and isinstance(args[i - 1], str) and args[i - 1].startswith("-") else None
+            opt = a.partition("=")[0] if a.startswith("--") else prev
+            where = f"value of {opt}" if opt else f"argument {i + 1}"
+            raise click.UsageError(f"{where} ({_short(a)!r}): {why}")
 
 
-def check_output_path(path: str, what: str = "output") -> None:
-    """Raise click.BadParameter unless ``path`` can be written: a file name (not '-' nor a directory),
-    not too long, in an existing writable directory (or one that can be created). Writes nothing."""
+def check_output_path(path: str, what: str = "output", create_dirs: bool = True) -> None:
+    """Raise InvalidInput unless ``path`` can be written: a file name (not '-' nor a directory), not too
+    long, in an existing writable directory (or, with ``create_dirs``, one that can be created).
+    Writes nothing."""
     from .errors import InvalidInput
 
     if path in ("", "-"):
@@ -332,6 +358,8 @@ def check_output_path(path: str, what: str = "output") -> None:
     if os.path.isdir(path):
         raise InvalidInput(f"{what}: {path!r} is a directory")
     d = os.path.dirname(os.path.abspath(path))
+    if not create_dirs and not os.path.isdir(d):
+        raise InvalidInput(f"{what}: the directory of {_short(path)!r} does not exist or is not a directory")
     probe = d
     while not os.path.exists(probe):
         parent = os.path.dirname(probe)
@@ -368,10 +396,7 @@ def check_plot_path(ctx, param, value):
     from .errors import InvalidInput
 
     try:
-        why = check_text(value)
-        if why:
-            raise InvalidInput(f"{_short(value)!r} {why}")
-        check_output_path(value, "--plot")
+        check_output_path(value, "--plot", create_dirs=False)
         if os.path.splitext(value)[1].lower() not in PLOT_SUFFIXES:
             raise InvalidInput(f"--plot: the file must end in one of {', '.join(PLOT_SUFFIXES)}: {_short(value)!r}")
         require_module("matplotlib", "plot", "--plot")
