@@ -89,6 +89,10 @@ def main():
     """
 
 
+#: commands that compute many eigenvalues (a tighter depth limit)
+_EIGEN_COMMANDS = ("spectrum", "curve", "spectral_bias")
+
+
 def network_options(f):
     """Options shared by every command that builds a network kernel."""
     options = [
@@ -98,9 +102,10 @@ def network_options(f):
                           "tanh, sigmoid, softplus, gelu, silu, sin, cos, or an expression in x such as "
                           "'x**3 - x' (parsed, never evaluated)."),
         click.option("--layers", "-L", type=click.IntRange(min=2, max=LIMITS.layers), default=2, show_default=True,
-                     help=f"Number of weight layers (2 = one hidden layer), 2..{LIMITS.layers} for the relu family, "
-                          f"abs and leaky_relu; 2..{LIMITS.layers_smooth} for other activations "
-                          f"(2..{LIMITS.layers_smooth_bias} with a bias)."),
+                     help=f"Number of weight layers (2 = one hidden layer): 2..{LIMITS.layers} for the relu "
+                          f"family, abs and leaky_relu, 2..{LIMITS.layers_smooth} for other activations "
+                          f"(2..{LIMITS.layers_smooth_bias} with a bias); in spectrum, curve and spectral-bias "
+                          f"2..{LIMITS.layers_eigen} and 2..{LIMITS.layers_eigen_smooth}."),
         click.option("--bias", type=FiniteFloat(min=0, max=1e6), default=None,
                      help="Bias scale sigma_b used in every layer, 0..1e6 (default: no bias)."),
         click.option("--sigma-w", default=None, type=NumberList("S|S1,S2,.."),
@@ -121,7 +126,7 @@ def network_options(f):
         from .cli_types import check_network_cost
 
         check_network_cost(kwargs.get("activation"), kwargs.get("layers", 2), kwargs.get("bias"),
-                           kwargs.get("sigma_b"))
+                           kwargs.get("sigma_b"), eigen=f.__name__ in _EIGEN_COMMANDS)
         return f(*args, **kwargs)
 
     for opt in reversed(options):
@@ -288,8 +293,8 @@ def xi(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, targe
               help=f"First time, {LIMITS.time_min:g}..{LIMITS.time_max:g}.")
 @click.option("--tmax", type=FiniteFloat(LIMITS.time_min, LIMITS.time_max), default=1e6, show_default=True,
               help=f"Last time, {LIMITS.time_min:g}..{LIMITS.time_max:g}.")
-@click.option("--points", type=click.IntRange(1, 200), default=7, show_default=True,
-              help="Number of log-spaced times.")
+@click.option("--points", type=click.IntRange(1, LIMITS.curve_points), default=7, show_default=True,
+              help=f"Number of log-spaced times, 1..{LIMITS.curve_points}.")
 @click.option("--digits", type=click.IntRange(5, 40), default=15, show_default=True,
               help="Working digits (printed values show only the digits their error bound covers).")
 @plot_option("Write a log-log plot")

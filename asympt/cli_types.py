@@ -45,12 +45,18 @@ class Limits:
     #: --dim of spectrum (spectrum --dim 100 --kmax 30: 2 s; --dim 200: an error past 4300 digits)
     spectrum_dim: int = 100
     #: --layers with a homogeneous activation (relu family, step, abs, leaky_relu, identity)
-    #: (xi --dim 3 --layers 5: 4 s, with --bias 1: 7 s; --layers 6: > 75 s)
-    layers: int = 5
+    #: (xi --dim 3 --layers 5: 4 s, with --bias 1: 7 s, at --dim 200: > 60 s; --layers 6: > 75 s)
+    layers: int = 4
     #: --layers with any other activation (erf, gelu, sin, expressions, ...): without a bias
     #: (xi -a gelu --layers 3: 2 s) and with one (xi -a erf --layers 3 --bias 1: 61 s; --layers 2: 3 s)
     layers_smooth: int = 3
     layers_smooth_bias: int = 2
+    #: the same for the commands that compute many eigenvalues (spectrum, curve, spectral-bias):
+    #: spectrum --dim 100 --kmax 200 --layers 3 --bias 1: 33 s; --layers 4 --kmax 30: > 60 s
+    layers_eigen: int = 3
+    layers_eigen_smooth: int = 2
+    #: points of curve (curve --dim 200 --points 200 --digits 40: 49 s)
+    curve_points: int = 50
     #: A of the relu^A activation (xi --dim 3 -a relu^5: 5 s; relu^6: 42 s; relu^8: > 75 s)
     relu_power: int = 5
     #: --kmax of spectrum (--dim 3 --kmax 1000: 2 s, but with -a erf: 6 s at --kmax 200, > 75 s at 1000)
@@ -289,23 +295,27 @@ def check_activation(ctx, param, value):
 HOMOGENEOUS = ("relu", "step", "relu2", "relu3", "abs", "identity")
 
 
-def check_network_cost(activation: str, layers: int, bias, sigma_b) -> None:
+def layer_limit(activation: str, bias, sigma_b, eigen: bool = False) -> int:
+    """Largest --layers for this activation and bias (``eigen``: spectrum, curve, spectral-bias)."""
+    low = (activation or "").strip().lower()
+    homogeneous = low in HOMOGENEOUS or low.startswith("leaky_relu") or bool(_POWER.match(low))
+    biased = bool(bias) or (sigma_b is not None and any(_float_of(p) != 0 for p in sigma_b.split(",")))
+    if eigen:
+        return LIMITS.layers_eigen if homogeneous else LIMITS.layers_eigen_smooth
+    if homogeneous:
+        return LIMITS.layers
+    return LIMITS.layers_smooth_bias if biased else LIMITS.layers_smooth
+
+
+def check_network_cost(activation: str, layers: int, bias, sigma_b, eigen: bool = False) -> None:
     """Refuse a depth the kernel code cannot finish in time for this activation (see LIMITS)."""
     from .errors import InvalidInput
 
-    low = (activation or "").strip().lower()
-    homogeneous = low in HOMOGENEOUS or low.startswith("leaky_relu") or bool(_POWER.match(low))
-    if homogeneous:
-        limit = LIMITS.layers
-    elif bias or (sigma_b is not None and any(float(_float_of(p)) != 0 for p in sigma_b.split(","))):
-        limit = LIMITS.layers_smooth_bias
-    else:
-        limit = LIMITS.layers_smooth
+    limit = layer_limit(activation, bias, sigma_b, eigen)
     if layers > limit:
-        raise InvalidInput(f"--layers {layers} is beyond what asympt finishes in time for activation "
-                           f"{_short(activation)!r}{' with a bias' if limit == LIMITS.layers_smooth_bias else ''}: "
-                           f"at most {limit} layers (relu family, abs, leaky_relu: {LIMITS.layers}; other "
-                           f"activations: {LIMITS.layers_smooth}, with a bias {LIMITS.layers_smooth_bias})")
+        raise InvalidInput(f"--layers {layers} is beyond what this command finishes in time for activation "
+                           f"{_short(activation)!r}{' with a bias' if bias or sigma_b else ''}: at most {limit} "
+                           f"(see --help of --layers)")
 
 
 def _float_of(text: str) -> float:  

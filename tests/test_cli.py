@@ -151,6 +151,7 @@ REFUSED_BEFORE_WORK = [
     (("spectrum", "--dim", "3", "--kmax", str(LIMITS.kmax + 1)), "--kmax"),
     (("xi", "--dim", "3", "--layers", "12"), "--layers"),
     (("xi", "--dim", "3", "-a", "erf", "--layers", str(LIMITS.layers_smooth + 1)), "layers"),
+    (("spectrum", "--dim", "3", "--layers", str(LIMITS.layers_eigen + 1)), "layers"),
     (("xi", "--dim", "3", "-a", "erf", "--bias", "1", "--layers", str(LIMITS.layers_smooth_bias + 1)), "layers"),
     (("xi", "--dim", "3", "-a", "relu^20"), "relu^A"),
     (("xi", "--dim", "3", "-a", "x\x01"), "control"),
@@ -187,6 +188,7 @@ def test_the_limits_are_stated_in_help():
     assert "asympt[plot]" in run("curve", "--help").output
 
 
+@pytest.mark.slow
 def test_limits_at_the_edge_are_accepted():
     res = run("xi", "--dim", str(LIMITS.dim), "--json")
     assert res.exit_code == 0, res.output
