@@ -214,3 +214,24 @@ def test_kill_and_resume_is_byte_identical(tmp_path):
         assert (run / f).read_bytes() == (ref / f).read_bytes(), f
     assert not journal.exists()
     assert json.loads((run / "t.json").read_text())["command"].startswith("asympt table")
+
+
+def test_an_unreachable_dask_scheduler_is_a_one_line_error_after_the_timeout(tmp_path, monkeypatch):
+    """A stand-in ``distributed`` whose Client fails as the real one does when nothing listens."""
+    import types
+
+    seen = {}
+
+    class Client:
+        def __init__(self, address, timeout=None):
+            seen["timeout"] = timeout
+            raise OSError(f"Timed out trying to connect to {address} after {timeout} s")
+
+    monkeypatch.setitem(sys.modules, "distributed", types.ModuleType("distributed"))
+    monkeypatch.setattr(sys.modules["distributed"], "Client", Client, raising=False)
+    line = one_line_error(cli(tmp_path, "-o", "t.csv", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"))
+    assert "cannot reach the Dask scheduler" in line
+    from asympt.cli_types import LIMITS
+
+    assert seen["timeout"] == LIMITS.dask_connect
+    assert os.listdir(tmp_path) == []
