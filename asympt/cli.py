@@ -98,14 +98,16 @@ def network_options(f):
     options = [
         click.option("--activation", "-a", default="relu", show_default=True, metavar="NAME|EXPR",
                      callback=check_activation,
-                     help=f"relu, step, relu^A (-1/2 < A <= {LIMITS.relu_power}), relu2, relu3, leaky_relu[:SLOPE], abs, identity, erf, "
-                          "tanh, sigmoid, softplus, gelu, silu, sin, cos, or an expression in x such as "
+                     help=f"relu, step, relu^A (-1/2 < A <= {LIMITS.relu_power}), relu2, relu3, leaky_relu[:SLOPE], "
+                          "abs, identity, erf, tanh, sigmoid, softplus, gelu, silu, sin, cos, or an expression in x such as "
                           "'x**3 - x' (parsed, never evaluated)."),
         click.option("--layers", "-L", type=click.IntRange(min=2, max=LIMITS.layers), default=2, show_default=True,
-                     help=f"Number of weight layers (2 = one hidden layer): 2..{LIMITS.layers} for the relu "
-                          f"family, abs and leaky_relu, 2..{LIMITS.layers_smooth} for other activations "
-                          f"(2..{LIMITS.layers_smooth_bias} with a bias); in spectrum, curve and spectral-bias "
-                          f"2..{LIMITS.layers_eigen} and 2..{LIMITS.layers_eigen_smooth}."),
+                     help=f"Number of weight layers (2 = one hidden layer): 2..{LIMITS.layers} for relu, step, "
+                          f"abs and leaky_relu (relu^A: 2..{LIMITS.layers_power} for 1 < A < 3, "
+                          f"2..{LIMITS.layers_high_power} for A >= 3), 2..{LIMITS.layers_smooth} for other "
+                          f"activations (2..{LIMITS.layers_smooth_bias} with a bias); at most "
+                          f"{LIMITS.layers_eigen} (other activations {LIMITS.layers_eigen_smooth}) in spectrum, curve "
+                          "and spectral-bias."),
         click.option("--bias", type=FiniteFloat(min=0, max=1e6), default=None,
                      help="Bias scale sigma_b used in every layer, 0..1e6 (default: no bias)."),
         click.option("--sigma-w", default=None, type=NumberList("S|S1,S2,.."),

@@ -55,6 +55,9 @@ class Limits:
     #: spectrum --dim 100 --kmax 200 --layers 3 --bias 1: 33 s; --layers 4 --kmax 30: > 60 s
     layers_eigen: int = 3
     layers_eigen_smooth: int = 2
+    #: --layers with relu^A, 1 < A < 3 and A >= 3 (xi --dim 200 -a relu^5 --layers 4 --bias 1: > 45 s)
+    layers_power: int = 3
+    layers_high_power: int = 2
     #: points of curve (curve --dim 200 --points 200 --digits 40: 49 s)
     curve_points: int = 50
     #: A of the relu^A activation (xi --dim 3 -a relu^5: 5 s; relu^6: 42 s; relu^8: > 75 s)
@@ -298,13 +301,22 @@ HOMOGENEOUS = ("relu", "step", "relu2", "relu3", "abs", "identity")
 def layer_limit(activation: str, bias, sigma_b, eigen: bool = False) -> int:
     """Largest --layers for this activation and bias (``eigen``: spectrum, curve, spectral-bias)."""
     low = (activation or "").strip().lower()
-    homogeneous = low in HOMOGENEOUS or low.startswith("leaky_relu") or bool(_POWER.match(low))
+    power = _POWER.match(low)
+    a = 1.0
+    if low in ("relu2", "relu3"):
+        a = float(low[-1])
+    elif power and _RATIONAL.match(power.group(1)):
+        a = _float_of(power.group(1))
+    homogeneous = low in HOMOGENEOUS or low.startswith("leaky_relu") or bool(power)
     biased = bool(bias) or (sigma_b is not None and any(_float_of(p) != 0 for p in sigma_b.split(",")))
-    if eigen:
-        return LIMITS.layers_eigen if homogeneous else LIMITS.layers_eigen_smooth
-    if homogeneous:
-        return LIMITS.layers
-    return LIMITS.layers_smooth_bias if biased else LIMITS.layers_smooth
+    if not homogeneous:
+        return LIMITS.layers_eigen_smooth if eigen else (LIMITS.layers_smooth_bias if biased else LIMITS.layers_smooth)
+    limit = LIMITS.layers_eigen if eigen else LIMITS.layers
+    if a >= 3:
+        limit = min(limit, LIMITS.layers_high_power)
+    elif a > 1:
+        limit = min(limit, LIMITS.layers_power)
+    return limit
 
 
 def check_network_cost(activation: str, layers: int, bias, sigma_b, eigen: bool = False) -> None:
