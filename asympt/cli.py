@@ -106,8 +106,8 @@ def network_options(f):
                           f"abs and leaky_relu (relu^A: 2..{LIMITS.layers_power} for 1 < A < 3, "
                           f"2..{LIMITS.layers_high_power} for A >= 3), 2..{LIMITS.layers_smooth} for other "
                           f"activations (2..{LIMITS.layers_smooth_bias} with a bias); at most "
-                          f"{LIMITS.layers_eigen} (other activations {LIMITS.layers_eigen_smooth}) in spectrum, curve "
-                          "and spectral-bias."),
+                          f"{LIMITS.layers_kernel} in kernel, and {LIMITS.layers_eigen} (other activations "
+                          f"{LIMITS.layers_eigen_smooth}) in spectrum, curve and spectral-bias."),
         click.option("--bias", type=FiniteFloat(min=0, max=1e6), default=None,
                      help="Bias scale sigma_b used in every layer, 0..1e6 (default: no bias)."),
         click.option("--sigma-w", default=None, type=NumberList("S|S1,S2,.."),
@@ -128,7 +128,8 @@ def network_options(f):
         from .cli_types import check_network_cost
 
         check_network_cost(kwargs.get("activation"), kwargs.get("layers", 2), kwargs.get("bias"),
-                           kwargs.get("sigma_b"), eigen=f.__name__ in _EIGEN_COMMANDS)
+                           kwargs.get("sigma_b"), eigen=f.__name__ in _EIGEN_COMMANDS,
+                           kernel=f.__name__ == "kernel")
         return f(*args, **kwargs)
 
     for opt in reversed(options):

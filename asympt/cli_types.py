@@ -55,6 +55,9 @@ class Limits:
     #: spectrum --dim 100 --kmax 200 --layers 3 --bias 1: 33 s; --layers 4 --kmax 30: > 60 s
     layers_eigen: int = 3
     layers_eigen_smooth: int = 2
+    #: --layers of the kernel command (its report expands the closed form: kernel --layers 4 --bias 1:
+    #: > 30 s of CPU; xi at the same depth: 10 s)
+    layers_kernel: int = 3
     #: --layers with relu^A, 1 < A < 3 and A >= 3 (xi --dim 200 -a relu^5 --layers 4 --bias 1: > 45 s)
     layers_power: int = 3
     layers_high_power: int = 2
@@ -298,8 +301,9 @@ def check_activation(ctx, param, value):
 HOMOGENEOUS = ("relu", "step", "relu2", "relu3", "abs", "identity")
 
 
-def layer_limit(activation: str, bias, sigma_b, eigen: bool = False) -> int:
-    """Largest --layers for this activation and bias (``eigen``: spectrum, curve, spectral-bias)."""
+def layer_limit(activation: str, bias, sigma_b, eigen: bool = False, kernel: bool = False) -> int:
+    """Largest --layers for this activation and bias (``eigen``: spectrum, curve, spectral-bias;
+    ``kernel``: the kernel command)."""
     low = (activation or "").strip().lower()
     power = _POWER.match(low)
     a = 1.0
@@ -311,7 +315,7 @@ def layer_limit(activation: str, bias, sigma_b, eigen: bool = False) -> int:
     biased = bool(bias) or (sigma_b is not None and any(_float_of(p) != 0 for p in sigma_b.split(",")))
     if not homogeneous:
         return LIMITS.layers_eigen_smooth if eigen else (LIMITS.layers_smooth_bias if biased else LIMITS.layers_smooth)
-    limit = LIMITS.layers_eigen if eigen else LIMITS.layers
+    limit = LIMITS.layers_eigen if eigen else LIMITS.layers_kernel if kernel else LIMITS.layers
     if a >= 3:
         limit = min(limit, LIMITS.layers_high_power)
     elif a > 1:
@@ -319,11 +323,12 @@ def layer_limit(activation: str, bias, sigma_b, eigen: bool = False) -> int:
     return limit
 
 
-def check_network_cost(activation: str, layers: int, bias, sigma_b, eigen: bool = False) -> None:
+def check_network_cost(activation: str, layers: int, bias, sigma_b, eigen: bool = False,
+                       kernel: bool = False) -> None:
     """Refuse a depth the kernel code cannot finish in time for this activation (see LIMITS)."""
     from .errors import InvalidInput
 
-    limit = layer_limit(activation, bias, sigma_b, eigen)
+    limit = layer_limit(activation, bias, sigma_b, eigen, kernel)
     if layers > limit:
         raise InvalidInput(f"--layers {layers} is beyond what this command finishes in time for activation "
                            f"{_short(activation)!r}{' with a bias' if bias or sigma_b else ''}: at most {limit} "
