@@ -129,7 +129,7 @@ def network_options(f):
 
         check_network_cost(kwargs.get("activation"), kwargs.get("layers", 2), kwargs.get("bias"),
                            kwargs.get("sigma_b"), eigen=f.__name__ in _EIGEN_COMMANDS,
-                           kernel=f.__name__ == "kernel")
+                           kernel=f.__name__ == "kernel", series=kwargs.get("nseries"))
         return f(*args, **kwargs)
 
     for opt in reversed(options):
@@ -176,8 +176,9 @@ def _emit(data, as_json, render):
 @network_options
 @click.option("--at", "points", type=FiniteFloat(-1, 1), multiple=True, metavar="U",
               help="Evaluate k at u = U in [-1, 1] (repeatable).")
-@click.option("--series", "nseries", type=click.IntRange(0, 40), default=6, show_default=True,
-              help="Number of power-series coefficients at u = 0 (0 to skip).")
+@click.option("--series", "nseries", type=click.IntRange(0, LIMITS.series), default=6, show_default=True,
+              help=f"Number of power-series coefficients at u = 0 (0 to skip), 0..{LIMITS.series} "
+                   f"(0..{LIMITS.series_deep} beyond 2 layers).")
 @click.option("--digits", type=click.IntRange(5, 100), default=15, show_default=True,
               help="Digits for the values printed with --at (only trusted digits are shown).")
 @json_option

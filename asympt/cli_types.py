@@ -58,6 +58,10 @@ class Limits:
     #: --layers of the kernel command (its report expands the closed form: kernel --layers 4 --bias 1:
     #: > 30 s of CPU; xi at the same depth: 10 s)
     layers_kernel: int = 3
+    #: kernel --series with 2 layers and with more (kernel --layers 3 --bias 1: 8 s at --series 6,
+    #: > 65 s of CPU at --series 40)
+    series: int = 40
+    series_deep: int = 12
     #: --layers with relu^A, 1 < A < 3 and A >= 3 (xi --dim 200 -a relu^5 --layers 4 --bias 1: > 45 s)
     layers_power: int = 3
     layers_high_power: int = 2
@@ -324,11 +328,14 @@ def layer_limit(activation: str, bias, sigma_b, eigen: bool = False, kernel: boo
 
 
 def check_network_cost(activation: str, layers: int, bias, sigma_b, eigen: bool = False,
-                       kernel: bool = False) -> None:
+                       kernel: bool = False, series: int | None = None) -> None:
     """Refuse a depth the kernel code cannot finish in time for this activation (see LIMITS)."""
     from .errors import InvalidInput
 
     limit = layer_limit(activation, bias, sigma_b, eigen, kernel)
+    if kernel and series is not None and layers > 2 and series > LIMITS.series_deep:
+        raise InvalidInput(f"--series {series} with {layers} layers is beyond what asympt finishes in time: at most "
+                           f"{LIMITS.series_deep} coefficients beyond 2 layers ({LIMITS.series} with 2)")
     if layers > limit:
         raise InvalidInput(f"--layers {layers} is beyond what this command finishes in time for activation "
                            f"{_short(activation)!r}{' with a bias' if bias or sigma_b else ''}: at most {limit} "

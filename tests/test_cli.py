@@ -154,6 +154,9 @@ REFUSED_BEFORE_WORK = [
     (("spectrum", "--dim", "3", "--layers", str(LIMITS.layers_eigen + 1)), "layers"),
     (("xi", "--dim", "3", "-a", "erf", "--bias", "1", "--layers", str(LIMITS.layers_smooth_bias + 1)), "layers"),
     (("xi", "--dim", "3", "-a", "relu^20"), "relu^A"),
+    (("kernel", "--layers", str(LIMITS.layers_kernel + 1)), "layers"),
+    (("kernel", "--layers", "3", "--series", str(LIMITS.series_deep + 1)), "series"),
+    (("xi", "--dim", "3", "-a", "relu^5", "--layers", "3"), "layers"),
     (("xi", "--dim", "3", "-a", "x\x01"), "control"),
 ]
 
