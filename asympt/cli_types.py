@@ -58,10 +58,10 @@ class Limits:
     #: --layers of the kernel command (its report expands the closed form: kernel --layers 4 --bias 1:
     #: > 30 s of CPU; xi at the same depth: 10 s)
     layers_kernel: int = 3
-    #: kernel --series with 2 layers and with more (kernel --layers 3 --bias 1: 8 s at --series 6,
+    #: kernel --series with 2 layers and with more (kernel --layers 3 --bias 1: 8 s at --series 6, > 33 s at 12,
     #: > 65 s of CPU at --series 40)
     series: int = 40
-    series_deep: int = 12
+    series_deep: int = 6
     #: --layers with relu^A, 1 < A < 3 and A >= 3 (xi --dim 200 -a relu^5 --layers 4 --bias 1: > 45 s)
     layers_power: int = 3
     layers_high_power: int = 2
