@@ -178,7 +178,7 @@ def _emit(data, as_json, render):
               help="Evaluate k at u = U in [-1, 1] (repeatable).")
 @click.option("--series", "nseries", type=click.IntRange(0, LIMITS.series), default=6, show_default=True,
               help=f"Number of power-series coefficients at u = 0 (0 to skip), 0..{LIMITS.series} "
-                   f"(0..{LIMITS.series_deep} beyond 2 layers).")
+                   f"(0..{LIMITS.series_deep} with a bias or beyond 2 layers).")
 @click.option("--digits", type=click.IntRange(5, 100), default=15, show_default=True,
               help="Digits for the values printed with --at (only trusted digits are shown).")
 @json_option

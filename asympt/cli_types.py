@@ -58,8 +58,9 @@ class Limits:
     #: --layers of the kernel command (its report expands the closed form: kernel --layers 4 --bias 1:
     #: > 30 s of CPU; xi at the same depth: 10 s)
     layers_kernel: int = 3
-    #: kernel --series with 2 layers and with more (kernel --layers 3 --bias 1: 8 s at --series 6, > 33 s at 12,
-    #: > 65 s of CPU at --series 40)
+    #: kernel --series without a bias at 2 layers, and with a bias or beyond 2 layers (kernel --layers 3
+    #: --bias 1: 8 s at --series 6, > 33 s at 12; --layers 2 --bias 1: > 55 s at --series 20; --layers 2
+    #: without a bias at --series 40: 3 s, -a erf: 4 s)
     series: int = 40
     series_deep: int = 6
     #: --layers with relu^A, 1 < A < 3 and A >= 3 (xi --dim 200 -a relu^5 --layers 4 --bias 1: > 45 s)
@@ -333,9 +334,11 @@ def check_network_cost(activation: str, layers: int, bias, sigma_b, eigen: bool 
     from .errors import InvalidInput
 
     limit = layer_limit(activation, bias, sigma_b, eigen, kernel)
-    if kernel and series is not None and layers > 2 and series > LIMITS.series_deep:
-        raise InvalidInput(f"--series {series} with {layers} layers is beyond what asympt finishes in time: at most "
-                           f"{LIMITS.series_deep} coefficients beyond 2 layers ({LIMITS.series} with 2)")
+    biased = bool(bias) or (sigma_b is not None and any(_float_of(p) != 0 for p in sigma_b.split(",")))
+    if kernel and series is not None and (layers > 2 or biased) and series > LIMITS.series_deep:
+        raise InvalidInput(f"--series {series} with {layers} layers{' and a bias' if biased else ''} is beyond what "
+                           f"asympt finishes in time: at most {LIMITS.series_deep} coefficients with a bias or beyond "
+                           f"2 layers ({LIMITS.series} otherwise)")
     if layers > limit:
         raise InvalidInput(f"--layers {layers} is beyond what this command finishes in time for activation "
                            f"{_short(activation)!r}{' with a bias' if bias or sigma_b else ''}: at most {limit} "

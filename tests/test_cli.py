@@ -156,6 +156,7 @@ REFUSED_BEFORE_WORK = [
     (("xi", "--dim", "3", "-a", "relu^20"), "relu^A"),
     (("kernel", "--layers", str(LIMITS.layers_kernel + 1)), "layers"),
     (("kernel", "--layers", "3", "--series", str(LIMITS.series_deep + 1)), "series"),
+    (("kernel", "--bias", "1", "--series", str(LIMITS.series_deep + 1)), "series"),
     (("xi", "--dim", "3", "-a", "relu^5", "--layers", "3"), "layers"),
     (("xi", "--dim", "3", "-a", "x\x01"), "control"),
 ]
