@@ -15,6 +15,7 @@ import sys
 import click
 
 from . import __version__
+from .cli_types import LIMITS, FiniteFloat, NumberList, Text, check_activation, check_argv, plot_option
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -52,6 +53,10 @@ class _AsymptGroup(click.Group):
         module, attr = _LAZY_COMMANDS[name].split(":")
         return getattr(importlib.import_module(module), attr)
 
+    def parse_args(self, ctx, args):
+        check_argv(args)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -84,32 +89,52 @@ def main():
     """
 
 
+#: commands that compute many eigenvalues (a tighter depth limit)
+_EIGEN_COMMANDS = ("spectrum", "curve", "spectral_bias")
+
+
 def network_options(f):
     """Options shared by every command that builds a network kernel."""
     options = [
         click.option("--activation", "-a", default="relu", show_default=True, metavar="NAME|EXPR",
-                     help="relu, step, relu^A (A > -1/2), relu2, relu3, leaky_relu[:SLOPE], abs, identity, erf, "
-                          "tanh, sigmoid, softplus, gelu, silu, sin, cos, or an expression in x such as "
+                     callback=check_activation,
+                     help=f"relu, step, relu^A (-1/2 < A <= {LIMITS.relu_power}), relu2, relu3, leaky_relu[:SLOPE], "
+                          "abs, identity, erf, tanh, sigmoid, softplus, gelu, silu, sin, cos, or an expression in x such as "
                           "'x**3 - x' (parsed, never evaluated)."),
-        click.option("--layers", "-L", type=click.IntRange(min=2, max=12), default=2, show_default=True,
-                     help="Number of weight layers (2 = one hidden layer)."),
-        click.option("--bias", type=click.FloatRange(min=0), default=None,
-                     help="Bias scale sigma_b used in every layer (default: no bias)."),
-        click.option("--sigma-w", default=None, metavar="S|S1,S2,..",
-                     help="Weight scale(s): one value for all layers or one per layer "
-                          "(default He: 1 in the first layer, sqrt(2) after)."),
-        click.option("--sigma-b", default=None, metavar="S|S1,S2,..",
-                     help="Bias scale(s) per layer (alternative to --bias)."),
-        click.option("--train", default="all", show_default=True, metavar="all|last|last-weights|1,3,..",
+        click.option("--layers", "-L", type=click.IntRange(min=2, max=LIMITS.layers), default=2, show_default=True,
+                     help=f"Number of weight layers (2 = one hidden layer): 2..{LIMITS.layers} for relu, step, "
+                          f"abs and leaky_relu (relu^A: 2..{LIMITS.layers_power} for 1 < A < 3, "
+                          f"2..{LIMITS.layers_high_power} for A >= 3), 2..{LIMITS.layers_smooth} for other "
+                          f"activations (2..{LIMITS.layers_smooth_bias} with a bias); at most "
+                          f"{LIMITS.layers_kernel} in kernel, and {LIMITS.layers_eigen} (other activations "
+                          f"{LIMITS.layers_eigen_smooth}) in spectrum, curve and spectral-bias."),
+        click.option("--bias", type=FiniteFloat(min=0, max=1e6), default=None,
+                     help="Bias scale sigma_b used in every layer, 0..1e6 (default: no bias)."),
+        click.option("--sigma-w", default=None, type=NumberList("S|S1,S2,.."),
+                     help="Weight scale(s): one value (decimal or p/q, magnitude <= 1e6) for all layers or one "
+                          "per layer (default He: 1 in the first layer, sqrt(2) after)."),
+        click.option("--sigma-b", default=None, type=NumberList("S|S1,S2,.."),
+                     help="Bias scale(s) per layer, as for --sigma-w (alternative to --bias)."),
+        click.option("--train", default="all", show_default=True, type=Text("all|last|last-weights|1,3,.."),
                      help="Which layers train: all (NTK), last (random features / NNGP), or layer numbers."),
         click.option("--convention", type=click.Choice(["he", "neural_tangents"]), default="he",
                      show_default=True,
                      help="he: defaults above; neural_tangents: the same sigma_w, sigma_b on every layer "
                           "(readout included), as that library's 'ntk' parameterisation with x.x'/d = u."),
     ]
+
+    @functools.wraps(f)
+    def checked(*args, **kwargs):  # the combination of options, checked before any work
+        from .cli_types import check_network_cost
+
+        check_network_cost(kwargs.get("activation"), kwargs.get("layers", 2), kwargs.get("bias"),
+                           kwargs.get("sigma_b"), eigen=f.__name__ in _EIGEN_COMMANDS,
+                           kernel=f.__name__ == "kernel", series=kwargs.get("nseries"))
+        return f(*args, **kwargs)
+
     for opt in reversed(options):
-        f = opt(f)
-    return f
+        checked = opt(checked)
+    return checked
 
 
 def _scales(text):
@@ -149,10 +174,11 @@ def _emit(data, as_json, render):
 
 @main.command()
 @network_options
-@click.option("--at", "points", type=click.FloatRange(-1, 1), multiple=True, metavar="U",
-              help="Evaluate k at u = U (repeatable).")
-@click.option("--series", "nseries", type=click.IntRange(0, 40), default=6, show_default=True,
-              help="Number of power-series coefficients at u = 0 (0 to skip).")
+@click.option("--at", "points", type=FiniteFloat(-1, 1), multiple=True, metavar="U",
+              help="Evaluate k at u = U in [-1, 1] (repeatable).")
+@click.option("--series", "nseries", type=click.IntRange(0, LIMITS.series), default=6, show_default=True,
+              help=f"Number of power-series coefficients at u = 0 (0 to skip), 0..{LIMITS.series} "
+                   f"(0..{LIMITS.series_deep} with a bias or beyond 2 layers).")
 @click.option("--digits", type=click.IntRange(5, 100), default=15, show_default=True,
               help="Digits for the values printed with --at (only trusted digits are shown).")
 @json_option
@@ -170,16 +196,20 @@ def kernel(activation, layers, bias, sigma_w, sigma_b, train, convention, points
     _emit(data, as_json, report.render_kernel)
 
 
-def dim_option(f):
-    return click.option("--dim", "-d", type=click.IntRange(min=2, max=10**6), required=True,
-                        help="Ambient data dimension d; inputs on the sphere S^(d-1).")(f)
+def dim_option(f, maximum: int = LIMITS.dim):
+    return click.option("--dim", "-d", type=click.IntRange(min=2, max=maximum), required=True,
+                        help=f"Ambient data dimension d, 2..{maximum}; inputs on the sphere S^(d-1).")(f)
+
+
+def spectrum_dim_option(f):
+    return dim_option(f, LIMITS.spectrum_dim)
 
 
 @main.command()
-@dim_option
+@spectrum_dim_option
 @network_options
-@click.option("--kmax", type=click.IntRange(0, 100_000), default=30, show_default=True,
-              help="Largest degree k.")
+@click.option("--kmax", type=click.IntRange(0, LIMITS.kmax), default=30, show_default=True,
+              help=f"Largest degree k, 0..{LIMITS.kmax}.")
 @click.option("--digits", type=click.IntRange(1, 300), default=15, show_default=True,
               help="Correct significant digits required for every mu_k (only trusted digits are printed).")
 @click.option("--tier", type=click.Choice(["auto", "exact", "mpmath", "float64"]), default="auto",
@@ -207,13 +237,13 @@ def spectrum(dim, activation, layers, bias, sigma_w, sigma_b, train, convention,
 @main.command()
 @dim_option
 @network_options
-@click.option("--target", default="neuron", show_default=True, metavar="SPEC",
+@click.option("--target", default="neuron", show_default=True, type=Text("SPEC"),
               help="neuron (a teacher neuron with the network's activation), neuron:NAME, halfspace, "
                    "cap:THETA0, sobolev:S, harmonic:K, powerlaw:BETA, rkhs:R.")
 @click.option("--data", type=click.Choice(["sphere", "euclidean"]), default="sphere", show_default=True,
               help="sphere: uniform on S^(d-1); euclidean: inputs in R^d with a density (needs --bias).")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Learning rate eta of discrete gradient descent (default: gradient flow).")
+@click.option("--lr", type=FiniteFloat(min=0, min_open=True, max=1e6), default=None,
+              help="Learning rate eta of discrete gradient descent, in (0, 1e6] (default: gradient flow).")
 @click.option("--latex", is_flag=True, help="Print the law as LaTeX.")
 @click.option("--init", type=click.Choice(["ntk", "mean-field", "lecun", "he", "xavier"]), default=None,
               help="Two-layer initialisation scheme: use the layer-weighted kernel it trains with "
@@ -261,18 +291,17 @@ def xi(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, targe
 @main.command()
 @dim_option
 @network_options
-@click.option("--target", default="neuron", show_default=True, metavar="SPEC",
+@click.option("--target", default="neuron", show_default=True, type=Text("SPEC"),
               help="Target class, as for 'asympt xi'.")
-@click.option("--tmin", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
-              help="First time.")
-@click.option("--tmax", type=click.FloatRange(min=0, min_open=True), default=1e6, show_default=True,
-              help="Last time.")
-@click.option("--points", type=click.IntRange(1, 200), default=7, show_default=True,
-              help="Number of log-spaced times.")
+@click.option("--tmin", type=FiniteFloat(LIMITS.time_min, LIMITS.time_max), default=1.0, show_default=True,
+              help=f"First time, {LIMITS.time_min:g}..{LIMITS.time_max:g}.")
+@click.option("--tmax", type=FiniteFloat(LIMITS.time_min, LIMITS.time_max), default=1e6, show_default=True,
+              help=f"Last time, {LIMITS.time_min:g}..{LIMITS.time_max:g}.")
+@click.option("--points", type=click.IntRange(1, LIMITS.curve_points), default=7, show_default=True,
+              help=f"Number of log-spaced times, 1..{LIMITS.curve_points}.")
 @click.option("--digits", type=click.IntRange(5, 40), default=15, show_default=True,
               help="Working digits (printed values show only the digits their error bound covers).")
-@click.option("--plot", "plot_file", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write a log-log plot (needs matplotlib: pip install 'asympt[plot]').")
+@plot_option("Write a log-log plot")
 @json_option
 def curve(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, target, tmin, tmax, points, digits,
           plot_file, as_json):

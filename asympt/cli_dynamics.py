@@ -8,24 +8,19 @@ from __future__ import annotations
 import click
 
 from .cli import dim_option, json_option, network_options
+from .cli_types import LIMITS, FiniteFloat, IntList, Number, Text, check_activation, dims_range
 
 
 def _degrees(text):
     """'0..8' or '1,2,4' -> sorted list of ints (restricted parsing, no eval)."""
     from .errors import InvalidInput
 
-    text = text.strip()
-    try:
-        if ".." in text:
-            lo, hi = text.split("..")
-            out = list(range(int(lo), int(hi) + 1))
-        else:
-            out = [int(p) for p in text.split(",") if p.strip()]
-    except ValueError:
-        raise InvalidInput(f"--degrees must be a range like 0..8 or a list like 1,2,4: {text!r}") from None
-    if not out or min(out) < 0 or max(out) > 10_000:
-        raise InvalidInput(f"--degrees must name degrees between 0 and 10000: {text!r}")
-    return out
+    try:  # bounded before any range is expanded
+        out = dims_range(text, 0, LIMITS.degree, LIMITS.degree + 1)
+    except ValueError as err:
+        raise InvalidInput(f"--degrees must be a range like 0..8 or a list like 1,2,4 of degrees between 0 and "
+                           f"{LIMITS.degree} ({err}): {text[:40]!r}") from None
+    return sorted(set(out))
 
 
 def _g(x):
@@ -71,14 +66,17 @@ def _render_bias(d):
 @click.command("spectral-bias", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @dim_option
 @network_options
-@click.option("--degrees", default=None, metavar="A..B|K1,K2,..",
-              help="Degrees k to list (default 0..8; with --simulate 1..4, the target's degrees).")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Learning rate eta (default 0.5 / max mu_k).")
+@click.option("--degrees", default=None, type=Text("A..B|K1,K2,.."),
+              help=f"Degrees k to list, 0..{LIMITS.degree} (default 0..8; with --simulate 1..4, the target's "
+                   "degrees).")
+@click.option("--lr", type=FiniteFloat(min=0, min_open=True, max=1e6), default=None,
+              help="Learning rate eta in (0, 1e6] (default 0.5 / max mu_k).")
 @click.option("--steps", type=click.IntRange(0, 10**9), default=100, show_default=True, help="Number of steps N.")
-@click.option("--target", default=None, metavar="SPEC",
+@click.option("--target", default=None, type=Text("SPEC"),
               help="Target class as for 'asympt xi': adds the learned energy fraction over time.")
-@click.option("--simulate", is_flag=True, help="Also train a real two-layer network (numpy) and measure the rates.")
+@click.option("--simulate", is_flag=True,
+              help="Also train a real two-layer network (numpy) and measure the rates (takes minutes; "
+                   f"samples x width x steps <= {LIMITS.sim_work:.0e}, samples x width <= {LIMITS.sim_cells:.0e}).")
 @click.option("--width", type=click.IntRange(2, 10**6), default=800, show_default=True,
               help="Width m of the simulated network (even: antisymmetric initialisation).")
 @click.option("--samples", type=click.IntRange(2, 10**7), default=16000, show_default=True,
@@ -109,17 +107,36 @@ def spectral_bias(dim, activation, layers, bias, sigma_w, sigma_b, train, conven
     from .dynamics.spectral_bias import simulate_spectral_bias
     from .dynamics.spectral_bias import spectral_bias as sb
 
-    k = build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention)
     degs = _degrees(degrees) if degrees is not None else (list(range(1, 5)) if simulate else list(range(9)))
+    if simulate:  # the simulation's size is checked before any work
+        _check_simulation(steps, width, samples, seeds)
+    k = build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention)
     data = sb(k, dim, degs, lr=lr, steps=steps, target=target)
     if simulate:
-        if steps < 1:
-            raise click.BadParameter("--simulate needs --steps >= 1", param_hint="--steps")
         data["simulation"] = simulate_spectral_bias(k.network, dim, width=width, samples=samples, degrees=degs,
                                                     lr=data["lr"], steps=steps, seeds=seeds, seed=seed)
     from .cli import _emit
 
     _emit(data, as_json, _render_bias)
+
+
+def _check_simulation(steps, width, samples, seeds):
+    """Refuse a --simulate request whose memory or work exceeds the documented limits."""
+    from .errors import InvalidInput
+
+    if steps < 1:
+        raise click.BadParameter("--simulate needs --steps >= 1", param_hint="--steps")
+    if width % 2:
+        raise click.BadParameter(f"--simulate needs an even width (antisymmetric initialisation): {width}",
+                                 param_hint="--width")
+    cells = samples * width
+    if cells > LIMITS.sim_cells:
+        raise InvalidInput(f"--samples x --width = {cells:.3g} exceeds the limit {LIMITS.sim_cells:.0e} "
+                           f"(about {cells * 12 / 2**30:.1f} GiB of float32 matrices)")
+    work = cells * steps * seeds
+    if work > LIMITS.sim_work:
+        raise InvalidInput(f"--samples x --width x --steps x --seeds = {work:.3g} exceeds the limit "
+                           f"{LIMITS.sim_work:.0e} (about {work / LIMITS.sim_work * 60:.0f} s of training)")
 
 
 def _render_regime(d):
@@ -161,21 +178,26 @@ def _render_regime(d):
 @click.command("regime", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--init", type=click.Choice(["ntk", "mean-field", "lecun", "he", "xavier"]), default=None,
               help="A named initialisation of f = (1/alpha) sum a_k s(w_k.x), a ~ N(0, beta1^2), w ~ N(0, beta2^2 I).")
-@click.option("--alpha", default=None, metavar="EXPR", help="Output scale alpha as a monomial in m, e.g. 'm**0.5'.")
-@click.option("--beta1", default=None, metavar="EXPR", help="Readout scale beta1 (monomial in m; d allowed).")
-@click.option("--beta2", default=None, metavar="EXPR", help="Input-weight scale beta2 (monomial in m; d allowed).")
-@click.option("--gamma", "gamma", default=None, metavar="G", help="Coordinate gamma (number or p/q).")
-@click.option("--gamma-prime", "gamma_prime", default=None, metavar="G'", help="Coordinate gamma' (number or p/q).")
-@click.option("--dim", "-d", type=click.IntRange(min=2, max=10**6), default=None,
-              help="Data dimension d (inputs on S^(d-1)); needed for the kernel and xi.")
+@click.option("--alpha", default=None, type=Text("EXPR"), help="Output scale alpha as a monomial in m, e.g. 'm**0.5'.")
+@click.option("--beta1", default=None, type=Text("EXPR"), help="Readout scale beta1 (monomial in m; d allowed).")
+@click.option("--beta2", default=None, type=Text("EXPR"), help="Input-weight scale beta2 (monomial in m; d allowed).")
+@click.option("--gamma", "gamma", default=None, type=Number("G", max_abs=1000),
+              help="Coordinate gamma (number or p/q, magnitude <= 1000).")
+@click.option("--gamma-prime", "gamma_prime", default=None, type=Number("G'", max_abs=1000),
+              help="Coordinate gamma' (number or p/q, magnitude <= 1000).")
+@click.option("--dim", "-d", type=click.IntRange(min=2, max=LIMITS.dim), default=None,
+              help=f"Data dimension d, 2..{LIMITS.dim} (inputs on S^(d-1)); needed for the kernel and xi.")
 @click.option("--width", type=click.IntRange(2, 10**9), default=None, help="Width m (when the weights depend on it).")
-@click.option("--activation", "-a", default="relu", show_default=True, help="Activation (as for 'asympt xi').")
-@click.option("--bias", type=click.FloatRange(min=0), default=0.0, show_default=True,
-              help="Input bias: the constant coordinate appended to x (trained with w).")
-@click.option("--target", default="neuron", show_default=True, metavar="SPEC", help="Target class for xi.")
-@click.option("--simulate", is_flag=True, help="Train two-layer networks over --widths (n = 6 points on S^1).")
-@click.option("--widths", default="500,2000,8000", show_default=True, metavar="M1,M2,..",
-              help="Widths of the simulation.")
+@click.option("--activation", "-a", default="relu", show_default=True, callback=check_activation,
+              help="Activation (as for 'asympt xi').")
+@click.option("--bias", type=FiniteFloat(min=0, max=1e6), default=0.0, show_default=True,
+              help="Input bias, 0..1e6: the constant coordinate appended to x (trained with w).")
+@click.option("--target", default="neuron", show_default=True, type=Text("SPEC"), help="Target class for xi.")
+@click.option("--simulate", is_flag=True,
+              help="Train two-layer networks over --widths (n = 6 points on S^1; can take minutes).")
+@click.option("--widths", default="500,2000,8000", show_default=True,
+              type=IntList(2, LIMITS.regime_width, LIMITS.regime_widths, "M1,M2,.."),
+              help=f"Widths of the simulation (even, 2..{LIMITS.regime_width}, at most {LIMITS.regime_widths}).")
 @click.option("--seed", type=click.IntRange(0, 2**31), default=0, show_default=True, help="Simulation seed.")
 @json_option
 def regime(init, alpha, beta1, beta2, gamma, gamma_prime, dim, width, activation, bias, target, simulate, widths,
@@ -205,16 +227,13 @@ def regime(init, alpha, beta1, beta2, gamma, gamma_prime, dim, width, activation
 
     g = _rational(gamma, "--gamma") if gamma is not None else None
     gp = _rational(gamma_prime, "--gamma-prime") if gamma_prime is not None else None
-    try:
-        ws = [int(w) for w in widths.split(",") if w.strip()]
-    except ValueError:
-        raise InvalidInput(f"--widths must be a list of integers like 500,2000,8000: {widths!r}") from None
+    ws = list(widths)
     bias_value = _rational(repr(float(bias)), "--bias") if bias else 0
     data = reg(init, alpha=alpha, beta1=beta1, beta2=beta2, gamma=g, gamma_prime=gp, dim=dim, width=width,
                activation=activation, bias=bias_value, target=target)
     if simulate:
-        if any(w > 200_000 for w in ws):
-            raise InvalidInput(f"--widths must be <= 200000 for the simulation: {ws}")
+        if any(w > LIMITS.regime_width for w in ws):
+            raise InvalidInput(f"--widths must be <= {LIMITS.regime_width} for the simulation: {ws}")
         point = _sim_point(init, alpha, beta1, beta2, g, gp)
         data["simulation"] = simulate_regime([point], ws, seed=seed)
     _emit(data, as_json, _render_regime)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import click
+
+from .cli_types import LIMITS, Text, check_output_path, dims_range
 
 def _list(text, conv, name):
     if text is None:
@@ -22,17 +25,8 @@ def _list(text, conv, name):
 
 
 def _dims(text):
-    out = []
-    for part in text.split(","):
-        part = part.strip()
-        lo, sep, hi = part.partition("..")
-        if sep:
-            out.extend(range(int(lo), int(hi) + 1))
-        else:
-            out.append(int(part))
-    if any(d < 2 for d in out):
-        raise ValueError("dims must be >= 2")
-    return out
+    """'3,5..8' -> [3, 5, 6, 7, 8], bounded (LIMITS.table_dim, LIMITS.table_dims) before expansion."""
+    return dims_range(text, 2, LIMITS.table_dim, LIMITS.table_dims)
 
 
 def _choice(allowed):
@@ -44,30 +38,32 @@ def _choice(allowed):
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--output", "-o", "outputs", multiple=True, required=True, type=click.Path(dir_okay=False),
+@click.option("--output", "-o", "outputs", multiple=True, required=True, type=Text("FILE"),
               help="Output file; the format follows the suffix: .csv, .json, .md (Markdown), .tex (LaTeX, "
                    "booktabs). Repeat to write several formats from one run. A path containing "
                    "{activation} is written once per activation.")
 @click.option("--grid", "grid_name", type=click.Choice(["default", "full"]), default="default", show_default=True,
               help="default: the committed grid (d <= 30); full: also d = 50 and 100 (slow, see tables/README.md).")
-@click.option("--activations", default=None, metavar="A1,A2,..",
+@click.option("--activations", default=None, type=Text(), metavar="A1,A2,..",
               help="Restrict the activations (names as in the grid, e.g. relu,relu^3/2,erf).")
-@click.option("--dims", default=None, metavar="D1,D2..D3", help="Restrict the dimensions, e.g. 3,5..8,100.")
-@click.option("--layers", "layers_", default=None, metavar="L1,..", help="Restrict the layer counts (2, 3, 4).")
-@click.option("--bias", "biases", default=None, metavar="none,1", help="Restrict the bias values (none, 1).")
-@click.option("--train", "trains", default=None, metavar="all,last", help="Restrict the training (all, last).")
-@click.option("--data", "datas", default=None, metavar="sphere,euclidean", help="Restrict the data.")
-@click.option("--targets", default=None, metavar="T1,..", help="Restrict the targets (neuron, halfspace, sobolev:S).")
+@click.option("--dims", default=None, type=Text(), metavar="D1,D2..D3", help=f"Restrict the dimensions, e.g. 3,5..8,100 (2..{LIMITS.table_dim}, at most "
+                   f"{LIMITS.table_dims} values).")
+@click.option("--layers", "layers_", default=None, type=Text(), metavar="L1,..", help="Restrict the layer counts (2, 3, 4).")
+@click.option("--bias", "biases", default=None, type=Text(), metavar="none,1", help="Restrict the bias values (none, 1).")
+@click.option("--train", "trains", default=None, type=Text(), metavar="all,last", help="Restrict the training (all, last).")
+@click.option("--data", "datas", default=None, type=Text(), metavar="sphere,euclidean", help="Restrict the data.")
+@click.option("--targets", default=None, type=Text(), metavar="T1,..", help="Restrict the targets (neuron, halfspace, sobolev:S).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Local worker processes (one kernel's rows per task).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: processes on this machine; dask: a Dask cluster (pip install 'asympt[dask]').")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask).")
+@click.option("--scheduler", default=None, type=Text(), metavar="ADDRESS",
+              help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask; an unreachable "
+                   f"scheduler is an error after {LIMITS.dask_connect:g} s).")
 @click.option("--verify", is_flag=True,
               help="Add a verdict column from the cross-checks (asympt.check.verify_row) for every row.")
-@click.option("--verify-n", type=click.IntRange(100, 10**6), default=1500, show_default=True,
-              help="Sample size of the --verify cross-checks.")
+@click.option("--verify-n", type=click.IntRange(200, LIMITS.verify_n), default=1500, show_default=True,
+              help=f"Sample size of the --verify cross-checks, 200..{LIMITS.verify_n}.")
 @click.option("--fresh", is_flag=True,
               help="Recompute every row (ignore rows already in the outputs and any .partial journal).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -107,8 +103,8 @@ def table(outputs, grid_name, activations, dims, layers_, biases, trains, datas,
         if name == "dims":
             try:
                 vals = tuple(_dims(text))
-            except ValueError:
-                raise click.BadParameter(f"expected integers >= 2 or ranges A..B: {text!r}",
+            except ValueError as err:
+                raise click.BadParameter(f"expected integers >= 2 or ranges A..B ({err}): {text[:40]!r}",
                                          param_hint="--dims") from None
         else:
             vals = _list(text, conv, name)
@@ -123,6 +119,12 @@ def table(outputs, grid_name, activations, dims, layers_, biases, trains, datas,
     grid = dataclasses.replace(grid, **changes)
     if executor == "dask" and not scheduler:
         raise click.BadParameter("--executor dask needs --scheduler ADDRESS", param_hint="--scheduler")
+    if scheduler is not None and not re.fullmatch(r"(?:[a-z]+://)?[\w.\-\[\]:]+(?::\d{1,5})?", scheduler):
+        raise click.BadParameter(f"expected an address such as tcp://10.0.0.5:8786: {scheduler[:40]!r}",
+                                 param_hint="--scheduler")
+    for o in outputs:  # before any work: the files must be writable (contents are checked by build_table)
+        T.format_of(o)
+        check_output_path(o.replace("{activation}", "x"), "--output")
     command = _command(outputs, grid_name, activations, dims, layers_, biases, trains, datas, targets, verify,
                        verify_n)
     n_rows = len(T.grid_rows(grid))
@@ -131,10 +133,11 @@ def table(outputs, grid_name, activations, dims, layers_, biases, trains, datas,
         with click.progressbar(length=n_rows, label="rows", file=sys.stderr) as bar:
             summary = T.build_table(grid, outputs, command=command, version=__version__, jobs=jobs,
                                     executor=executor, scheduler=scheduler, verify=verify, verify_n=verify_n,
-                                    resume=not fresh, progress=bar.update)
+                                    resume=not fresh, progress=bar.update, connect_timeout=LIMITS.dask_connect)
     else:
         summary = T.build_table(grid, outputs, command=command, version=__version__, jobs=jobs, executor=executor,
-                                scheduler=scheduler, verify=verify, verify_n=verify_n, resume=not fresh)
+                                scheduler=scheduler, verify=verify, verify_n=verify_n, resume=not fresh,
+                                connect_timeout=LIMITS.dask_connect)
     if as_json:
         import json
 

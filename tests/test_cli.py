@@ -19,7 +19,7 @@ BAD_INPUT = [
     (("kernel", "-a", "relu^-1"), "relu^a", 1),
     (("kernel", "-a", "__import__('os').system('true')"), "only the variable x", 1),
     (("kernel", "-a", "x**100000"), "powers", 1),
-    (("kernel", "-a", "x" + "+x" * 400), "activation", 1),
+    (("kernel", "-a", "x" + "+x" * 400), "activation", 2),
     (("kernel", "--layers", "1"), "--layers", 2),
     (("kernel", "--sigma-w", "-1"), "sigma_w", 1),
     (("kernel", "--bias", "-0.5"), "--bias", 2),
@@ -114,3 +114,87 @@ def test_every_subcommand_help_exits_zero_in_a_real_process(command):
     out = subprocess.run([sys.executable, "-m", "asympt", command, "--help"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "Usage:" in out.stdout and "internal error" not in out.stdout + out.stderr
+
+
+# ---- validation before any work (issue 17) -------------------------------------------------------
+
+from asympt.cli_types import LIMITS  # noqa: E402
+
+REFUSED_BEFORE_WORK = [
+    (("xi", "--dim", "3", "--sigma-w", "1e1000000000"), "exponent"),
+    (("xi", "--dim", "3", "-a", "relu^1e1000000000"), "exponent"),
+    (("xi", "--dim", "3", "-a", "leaky_relu:1e-1000000000"), "exponent"),
+    (("xi", "--dim", "3", "--target", "sobolev:1e1000000000"), "exponent"),
+    (("xi", "--dim", "3", "--target", "cap:" + "9" * 100), "digits"),
+    (("regime", "--gamma", "1e1000000000", "--gamma-prime", "0"), "exponent"),
+    (("regime", "--gamma", "1e30", "--gamma-prime", "0"), "magnitude"),
+    (("xi", "--dim", "3", "--sigma-w", ""), "empty"),
+    (("xi", "--dim", "3", "--sigma-w", "1,,2"), "empty"),
+    (("xi", "--dim", "3", "--target", " "), "empty"),
+    (("xi", "--dim", "3", "--sigma-w", "nan"), "number"),
+    (("xi", "--dim", "3", "--lr", "nan"), "finite"),
+    (("xi", "--dim", "3", "--lr", "inf"), "finite"),
+    (("kernel", "--at", "nan"), "finite"),
+    (("kernel", "--bias", "inf"), "finite"),
+    (("curve", "--dim", "3", "--points", "2", "--tmax", "inf"), "finite"),
+    (("curve", "--dim", "3", "--points", "2", "--tmax", "nan"), "finite"),
+    (("curve", "--dim", "3", "--tmax", "1e300"), "--tmax"),
+    (("curve", "--dim", "3", "--plot", "-"), "file name"),
+    (("curve", "--dim", "3", "--plot", "no/such/dir/p.png"), "does not exist"),
+    (("curve", "--dim", "3", "--plot", "p.xyz"), "must end in"),
+    (("curve", "--dim", "3", "--plot", "a" * 300 + ".png"), "too long"),
+    (("spectral-bias", "--dim", "3", "--degrees", "0..100000000"), str(LIMITS.degree)),
+    (("spectral-bias", "--dim", "3", "--simulate", "--samples", "10000000", "--width", "1000000"), "limit"),
+    (("spectral-bias", "--dim", "3", "--simulate", "--steps", "1000000"), "limit"),
+    (("regime", "--init", "ntk", "--widths", "0..9"), "integers"),
+    (("xi", "--dim", str(LIMITS.dim + 1)), "--dim"),
+    (("spectrum", "--dim", "3", "--kmax", str(LIMITS.kmax + 1)), "--kmax"),
+    (("xi", "--dim", "3", "--layers", "12"), "--layers"),
+    (("xi", "--dim", "3", "-a", "erf", "--layers", str(LIMITS.layers_smooth + 1)), "layers"),
+    (("spectrum", "--dim", "3", "--layers", str(LIMITS.layers_eigen + 1)), "layers"),
+    (("xi", "--dim", "3", "-a", "erf", "--bias", "1", "--layers", str(LIMITS.layers_smooth_bias + 1)), "layers"),
+    (("xi", "--dim", "3", "-a", "relu^20"), "relu^A"),
+    (("kernel", "--layers", str(LIMITS.layers_kernel + 1)), "layers"),
+    (("kernel", "--layers", "3", "--series", str(LIMITS.series_deep + 1)), "series"),
+    (("kernel", "--bias", "1", "--series", str(LIMITS.series_deep + 1)), "series"),
+    (("xi", "--dim", "3", "-a", "relu^5", "--layers", "3"), "layers"),
+    (("xi", "--dim", "3", "-a", "x\x01"), "control"),
+]
+
+
+@pytest.mark.parametrize(("args", "needle"), REFUSED_BEFORE_WORK)
+def test_bad_and_huge_input_is_refused_in_one_line_before_any_work(args, needle, monkeypatch):
+    # any kernel construction would be work: make it fail loudly if reached
+    import asympt.networks
+
+    def no_work(*a, **k):
+        raise AssertionError("validation came after work")
+
+    monkeypatch.setattr(asympt.networks, "ntk", no_work)
+    res = run(*args)
+    assert res.exit_code in (1, 2), res.output
+    assert "Traceback" not in res.output and "internal error" not in res.output, res.output
+    err = [line for line in res.output.splitlines() if line.startswith("Error")]
+    assert len(err) == 1 and needle in err[0], res.output
+
+
+def test_invalid_utf8_in_argv_is_one_line():
+    out = subprocess.run([sys.executable, "-m", "asympt", "kernel", "-a", b"\xff\xfe"], capture_output=True)
+    assert out.returncode == 2 and b"not valid UTF-8" in out.stderr and b"Traceback" not in out.stderr
+
+
+def test_the_limits_are_stated_in_help():
+    assert f"2..{LIMITS.dim}" in run("xi", "--help").output
+    assert f"2..{LIMITS.spectrum_dim}" in run("spectrum", "--help").output
+    assert f"0..{LIMITS.kmax}" in run("spectrum", "--help").output
+    assert f"{LIMITS.relu_power}" in run("kernel", "--help").output
+    assert f"0..{LIMITS.degree}" in run("spectral-bias", "--help").output
+    assert "asympt[plot]" in run("curve", "--help").output
+
+
+@pytest.mark.slow
+def test_limits_at_the_edge_are_accepted():
+    res = run("xi", "--dim", str(LIMITS.dim), "--json")
+    assert res.exit_code == 0, res.output
+    res = run("kernel", "-a", f"relu^{LIMITS.relu_power}", "--series", "2", "--sigma-w", "1e-3,2/3", "--at", "-1")
+    assert res.exit_code == 0, res.output

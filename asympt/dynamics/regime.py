@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from fractions import Fraction
 
 import sympy
@@ -204,6 +205,36 @@ def _representative(gamma, gamma_prime):
     return sympy.Integer(1), m ** (-(g + gp) / 2), m ** (-(g - gp) / 2)
 
 
+_COORD_TEXT = re.compile(r"^\s*[+-]?(?:\d{1,30}(?:\.\d{0,30})?|\.\d{1,30})(?:[eE][+-]?\d{1,2})?"
+                         r"(?:\s*/\s*\d{1,30})?\s*$")
+
+
+def _coordinate(value, name: str):
+    """A phase-diagram coordinate as an exact Rational, checked before conversion: a finite number of
+    magnitude <= 1000 (a decimal string, p/q, int, float, Fraction or SymPy Rational)."""
+    if isinstance(value, sympy.Basic):
+        if not value.is_Rational:
+            raise InvalidInput(f"{name} must be a rational number: {value}")
+        r = value
+    elif isinstance(value, str):
+        if len(value) > 100 or not _COORD_TEXT.match(value):
+            raise InvalidInput(f"{name} must be a number such as 1.5 or 3/2 (exponents up to e99): {value[:40]!r}")
+        p, _, q = value.partition("/")
+        if q and int(q) == 0:
+            raise InvalidInput(f"{name} has a zero denominator: {value!r}")
+        f = Fraction(p.strip()) / (Fraction(q.strip()) if q else 1)
+        r = sympy.Rational(f.numerator, f.denominator)
+    elif isinstance(value, (int, Fraction)) and not isinstance(value, bool):
+        r = sympy.Rational(value)
+    elif isinstance(value, float) and math.isfinite(value):
+        r = sympy.Rational(Fraction(repr(value)))
+    else:
+        raise InvalidInput(f"{name} must be a finite number: {value!r}")
+    if abs(r) > 1000:
+        raise InvalidInput(f"{name} must have magnitude <= 1000: {value!r}")
+    return r
+
+
 def _resolve(init, alpha, beta1, beta2, gamma, gamma_prime, dim):
     """(source, alpha, beta1, beta2) from exactly one way of giving the initialisation."""
     given = [init is not None, any(v is not None for v in (alpha, beta1, beta2)),
@@ -218,8 +249,7 @@ def _resolve(init, alpha, beta1, beta2, gamma, gamma_prime, dim):
         return "scales", *vals
     if gamma is None or gamma_prime is None:
         raise InvalidInput("give both gamma and gamma_prime")
-    g = sympy.Rational(Fraction(str(gamma))) if not isinstance(gamma, sympy.Basic) else gamma
-    gp = sympy.Rational(Fraction(str(gamma_prime))) if not isinstance(gamma_prime, sympy.Basic) else gamma_prime
+    g, gp = _coordinate(gamma, "gamma"), _coordinate(gamma_prime, "gamma_prime")
     return "coordinates (representative scales alpha = 1, beta1 = m^-(g+g')/2, beta2 = m^-(g-g')/2)", \
         *_representative(g, gp)
 

@@ -162,3 +162,19 @@ def test_theta_lazy_drift_up_to_width_64000():
     ws = [r["width"] for r in rows]
     assert abs(np.polyfit(np.log(ws), np.log([r["rd"] for r in rows]), 1)[0]) < 0.15
     assert abs(np.polyfit(np.log(ws), np.log([r["kernel_drift"] for r in rows]), 1)[0]) < 0.15
+
+
+@pytest.mark.parametrize("gamma", ["1e1000000000", "9" * 200, "abc", float("nan"), float("inf"), "1/0", "2e3", True])
+def test_coordinates_are_checked_before_conversion(gamma):
+    from asympt.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        regime(gamma=gamma, gamma_prime=0)
+
+
+def test_coordinates_in_every_exact_form_agree():
+    import sympy
+
+    # gamma = 3/2 > 1 and gamma' = 0 < gamma - 1: condensed (Luo, Xu, Ma & Zhang 2021), whatever the spelling
+    for g in ("3/2", "1.5", "15e-1", 1.5, sympy.Rational(3, 2)):
+        assert regime(gamma=g, gamma_prime=0)["regime"] == "condensed"
