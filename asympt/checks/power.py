@@ -152,8 +152,17 @@ def main(argv=None):
     res["command"] = ("python -m asympt.checks.power " + " ".join(argv if argv is not None else sys.argv[1:]))
     study = stored_study(args.out) or {}
     study["method"] = __doc__.split("\n\n")[1].replace("\n", " ")
-    runs = [r for r in study.get("runs", []) if not (r["setting"] == res["setting"] and r["n"] == res["n"])]
-    study["runs"] = runs + [res]
+    runs = study.get("runs", [])
+    same = [r for r in runs if r["setting"] == res["setting"] and r["n"] == res["n"]]
+    if same:  # more seeds of a stored study: merge (a seed run twice keeps its new record)
+        old = same[0]
+        seeds = {p["seed"] for p in res["per_seed"]}
+        res["per_seed"] = sorted([p for p in old["per_seed"] if p["seed"] not in seeds] + res["per_seed"],
+                                 key=lambda p: p["seed"])
+        res["summary"] = summarise(res["per_seed"])
+        res["seconds"] += old.get("seconds", 0.0)
+        res["command"] = "; ".join(c for c in (old.get("command"), res["command"]) if c)
+    study["runs"] = [r for r in runs if r not in same] + [res]
     with open(args.out, "w", encoding="utf-8") as fh:
         json.dump(study, fh, indent=1, sort_keys=True)
     print(json.dumps(res["summary"], indent=1))
