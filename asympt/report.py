@@ -343,14 +343,8 @@ def plot_curve(data, path) -> None:
     ax.legend()
     ax.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
-    try:
-        fig.savefig(path, dpi=120)
-    except (OSError, ValueError) as err:  # full disk, vanished directory, format refused by the backend
-        from .errors import InvalidInput
-
-        raise InvalidInput(f"--plot {str(path)!r}: could not write the plot: {getattr(err, 'strerror', None) or err}") from None
-    finally:
-        plt.close(fig)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
 
 
 def plot_check(report, path) -> None:
