@@ -41,7 +41,9 @@ def records(report) -> dict:
         if key in ("nu fit", "xi fit") and "tolerance" in v:
             sym = key[:2]
             out[sym] = {"measured": v[f"{sym}_fit"], "closed": float(_frac(v[f"{sym}_closed"])),
-                        "shift": v["shift"] if v.get("uniform") else 0.0, "tol": v["tolerance"]}
+                        "shift": v["shift"] if v.get("uniform") else 0.0, "tol": v["tolerance"],
+                        "parts": {"three_sigma": v["three_sigma"], "finite_n_bias": v["finite_n_bias"],
+                                  "trend": v["trend"], "far_movement": v["far_movement"]}}
         if key == "degree blocks vs mu_k":
             out["blocks"] = [{"k": b["k"], "mean": b["block_mean"], "mu": b["mu_k"], "tol": b["tolerance_abs"]}
                              for b in v["blocks"]]
