@@ -269,8 +269,12 @@ def _decompose(K, y, n_top=None, seed=0) -> _Sample:
                    float(vals[-1]) if not complete else 0.0, complete)
 
 
-def _n_top(size: int):
-    return None if size <= 4000 else max(size // 10, 50)
+def _n_top(size: int, full: int | None = None):
+    """How many eigenpairs to compute: all (dense LAPACK) up to 4000 points (3000 for a subsample), else
+    the top tenth of the full sample (what the window N/20 and the loss bracket need)."""
+    if full is None:
+        return None if size <= 4000 else max(size // 10, 50)
+    return None if size <= 3000 else max(full // 10, 50)
 
 
 # ---- the exact (population) side on the uniform sphere -----------------------------------------
@@ -542,7 +546,7 @@ def _sampled_checks(kernel, dim, target, data, n, seed, law, groups, predicted, 
         m = n // parts
         for j in range(parts):
             idx = np.sort(perm[j * m:(j + 1) * m])
-            store.append(_decompose(K[np.ix_(idx, idx)] * (n / m), y[idx], _n_top(m), seed))
+            store.append(_decompose(K[np.ix_(idx, idx)] * (n / m), y[idx], _n_top(m, n), seed))
     del K
     win = _window(n, dim_int, [full] + halves + quarters)
     say("exact spectrum")
