@@ -423,7 +423,11 @@ def plot_curve(data, path) -> None:
 
 
 def plot_check(report, path) -> None:
-    """Two log-log panels of an ``asympt check`` run: eigenvalue decay and loss curves."""
+    """Two log-log panels of an ``asympt check`` run: eigenvalue decay and loss curves.
+
+    The command checks ``path`` before computing (``asympt.cli_check.check_plot_target``); a failure
+    while writing (e.g. a full disk) becomes an :class:`~asympt.errors.InvalidInput` one-liner.
+    """
     try:
         import matplotlib
 
@@ -479,5 +483,11 @@ def plot_check(report, path) -> None:
     s = report.setting
     fig.suptitle(f"asympt check: d = {s['dim']}, target {s['target']}, data {s['data']}, N = {s['n']}", fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    try:
+        fig.savefig(path, dpi=120)
+    except (OSError, ValueError) as err:  # full disk, vanished directory, format refused by the backend
+        from .errors import InvalidInput
+
+        raise InvalidInput(f"--plot {str(path)!r}: could not write the plot: {getattr(err, 'strerror', None) or err}") from None
+    finally:
+        plt.close(fig)

@@ -248,7 +248,9 @@ SLOW_CASES = {
     "erf-L3-bias1-w3000": ("erf", 3, {"bias": 1}, he(3), 1.0, 3, 3000, 40, ("all", "last")),
     "relu-L4-he-w3000": ("relu", 4, {}, he(4), 0.0, 5, 3000, 40, ("all", "last", "1")),
 }
-ALL_CASES = {**CASES, **SLOW_CASES}
+# Fast representative of the width-3000 family for the default suite: one case, 10 seeds, the full NTK.
+FAST_W3000 = {"relu-L3-bias1-w3000-10seeds": ("relu", 3, {"bias": 1}, he(3), 1.0, 5, 3000, 10, ("all",))}
+ALL_CASES = {**CASES, **SLOW_CASES, **FAST_W3000}
 
 
 @lru_cache(maxsize=None)
@@ -283,7 +285,7 @@ def _mc_params(cases, marks=()):
 
 
 @pytest.mark.parametrize(("case_id", "train"),
-                         _mc_params(CASES) + _mc_params(SLOW_CASES, marks=pytest.mark.slow))
+                         _mc_params(CASES) + _mc_params(FAST_W3000) + _mc_params(SLOW_CASES, marks=pytest.mark.slow))
 def test_monte_carlo_matches_analytic_kernel(case_id, train):
     results, u = monte_carlo(case_id)
     mean, se = results[train]

@@ -1,0 +1,40 @@
+"""The stored detection-power study of asympt check (asympt/checks/power_study.json).
+
+Its summaries are recomputed here from the stored per-seed records (the numbers each verdict is computed
+from), and :func:`detected` is checked against real runs with wrong predictions in
+tests/check/test_run_checks.py. The study itself is slow (python -m asympt.checks.power).
+"""
+
+import pytest
+
+from asympt.checks.power import EPS_GRID, detected, stored_study, summarise
+
+STUDY = stored_study()
+RUNS = STUDY["runs"] if STUDY else []
+
+
+def test_the_study_is_stored_with_its_command_and_enough_seeds():
+    assert STUDY, "asympt/checks/power_study.json is missing"
+    n4000 = [r for r in RUNS if r["n"] == 4000]
+    assert {r["setting"]["dim"] for r in n4000} == {3, 5}
+    for r in n4000:
+        assert r["summary"]["seeds"] >= 20 and "asympt.checks.power" in r["command"]
+
+
+@pytest.mark.parametrize("i", range(len(RUNS)))
+def test_stored_summaries_follow_from_the_stored_records(i):
+    run = RUNS[i]
+    assert summarise(run["per_seed"]) == run["summary"]
+
+
+def test_detection_threshold_is_where_ninety_percent_of_seeds_fail():
+    for run in RUNS:
+        recs = [p["nu"] for p in run["per_seed"]]
+        thr = run["summary"]["rows"]["nu fit"]["detects_relative_error"]["plus"]
+        if thr is None:
+            continue
+        rate = sum(detected(r, thr) for r in recs) / len(recs)
+        below = [e for e in EPS_GRID if e < thr]
+        assert rate >= 0.9
+        if below:
+            assert sum(detected(r, below[-1]) for r in recs) / len(recs) < 0.9
