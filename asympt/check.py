@@ -72,7 +72,9 @@ from .errors import InvalidInput, NotSupported
 
 __all__ = ["CheckReport", "CheckRow", "estimate_memory", "run_checks", "verify_row"]
 
-GROUPS = ("spectrum", "loss", "finite-width", "high-precision")
+GROUPS = ("spectrum", "loss", "finite-width", "high-precision", "horizon")
+# run when no group is named; "horizon" trains networks for minutes and is opt-in (--only horizon)
+DEFAULT_GROUPS = ("spectrum", "loss", "finite-width", "high-precision")
 DATA = ("sphere", "vmf", "gaussian", "cube")
 MAX_MEMORY_GB = 2.0  # default memory budget of the sampled checks (refused beyond, before allocating)
 
@@ -392,7 +394,7 @@ def _law(kernel, dim, target, data):
 
 
 def run_checks(kernel, dim: int, target, *, data: str = "sphere", n: int = 4000, seed: int = 0,
-               groups=GROUPS, widths=(250, 1000, 4000), progress=None, predicted=None,
+               groups=DEFAULT_GROUPS, widths=(250, 1000, 4000), progress=None, predicted=None,
                max_memory_gb: float = MAX_MEMORY_GB, sampler=None, gram=None, target_fn=None,
                network=None) -> CheckReport:
     """Run the cross-checks of one setting; see the module docstring.
@@ -458,7 +460,33 @@ def run_checks(kernel, dim: int, target, *, data: str = "sphere", n: int = 4000,
     if "high-precision" in groups and not euclid:
         say("high-precision")
         rows.extend(_high_precision_checks(kernel, dim, target, law, plot, predicted))
+    if "horizon" in groups:
+        say("horizon: networks of widths 250, 500, 1000 against their kernel")
+        rows.extend(_horizon_checks(kernel, dim, target, seed))
     return report
+
+
+def _horizon_checks(kernel, dim, target, seed):
+    """Rows of :func:`asympt.dynamics.horizon.check_rows` (exact displacement, departure time) as CheckRows."""
+    from .dynamics.horizon import check_rows
+
+    try:
+        got = check_rows(kernel, dim, target, seed=seed)
+    except NotSupported as err:
+        return [CheckRow("horizon", "horizon checks", "-", "-", "-", "skip", str(err))]
+    verdicts = {"pass": "pass", "fail": "fail", "skipped": "skip"}
+    return [CheckRow("horizon", r["name"].removeprefix("horizon: "), _short(r["predicted"]), _short(r["measured"]), _short(r["tolerance"]),
+                     verdicts[r["verdict"]], r.get("note", "")) for r in got]
+
+
+def _short(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_short(v) for v in value) + "]"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
 
 
 def _closed_nu(kernel, dim, data):
