@@ -164,9 +164,17 @@ def eigenvalues(kernel, dim: int, kmax: int, *, tier: str = "auto", digits: int 
     elif tier == "float64":
         raise InvalidInput(f"digits: float64 cannot deliver {digits} digits (at most 13); use tier 'mpmath'")
 
-    from . import highprec
+    from . import highprec, series
 
-    approx = highprec.eigenvalues(kernel, dim, kmax, dps=digits)
+    if series.applicable(kernel):
+        # positive power series: no cancellation (THEORY section 5 item 4), any d and kmax
+        approx = series.eigenvalues(kernel, dim, kmax, dps=digits, structural_zero=zeros)
+        # a degree whose series coefficients and tail are all exact zeros (structural zeros of the
+        # activation's Hermite coefficients, e.g. the odd part x/2 of GELU) is an exact zero
+        known = zeros
+        zeros = lambda k: known(k) or (approx[k].value == 0 and approx[k].abs_error == 0)  # noqa: E731
+    else:
+        approx = highprec.eigenvalues(kernel, dim, kmax, dps=digits)
     return build("mpmath", approx)
 
 
