@@ -140,10 +140,13 @@ def eigenvalues(kernel, dim: int, kmax: int, *, tier: str = "auto", digits: int 
             raise InvalidInput("tier 'exact': no closed form is known for this kernel "
                                "(closed forms cover 2-layer kernels without bias); use tier 'mpmath'")
         if exact is not None:
+            # exact values whose integers run to hundreds of digits (large d or k) are kept as
+            # Approx only: printing them is useless and Python refuses int -> str beyond 4300 digits
+            shown = [v if _small_exact(v) else None for v in exact]
             with mpmath.workdps(digits + 10):
                 approx = [Approx(mpmath.mpf(sympy.N(v, digits + 10)) if v != 0 else mpmath.mpf(0),
                                  mpmath.mpf(0)) for v in exact]
-            return build("exact", approx, list(exact))
+            return build("exact", approx, shown)
 
     if tier in ("auto", "float64") and digits <= 13:
         from . import float64
@@ -176,6 +179,19 @@ def eigenvalues(kernel, dim: int, kmax: int, *, tier: str = "auto", digits: int 
     else:
         approx = highprec.eigenvalues(kernel, dim, kmax, dps=digits)
     return build("mpmath", approx)
+
+
+_MAX_EXACT_BITS = 1000          # ~300 digits
+
+
+def _small_exact(value) -> bool:
+    """Whether every integer in the SymPy number ``value`` has at most ~300 digits."""
+    import sympy
+
+    if value == 0:
+        return True
+    ints = [abs(int(a)) for a in value.atoms(sympy.Rational) for a in (a.p, a.q)]
+    return all(i.bit_length() <= _MAX_EXACT_BITS for i in ints)
 
 
 def _structural_zeros(kernel, dim):

@@ -484,7 +484,7 @@ def _check_budget(act, N, prec, tau, q):
                             f"gelu, silu use exact formulas and have no such limit)")
 
 
-def dual_series(act, q, *, prec: int, tail_tol) -> DualSeries:
+def dual_series(act, q, *, prec: int, tail_tol, max_terms: int = _MAX_TERMS) -> DualSeries:
     """Hermite squares of ``act`` at variance ``q`` with relative precision ~2^-prec and tails below
     ``tail_tol`` (absolute, for both sum b_n and sum n b_n beyond N). Cached; a cached series with
     at least this precision and a small enough tail is reused.
@@ -531,9 +531,10 @@ def dual_series(act, q, *, prec: int, tail_tol) -> DualSeries:
             width = 3.0              # x Phi(x) is entire
         tot_p, tot_d_p = _totals(both, qm, work, width)
     for _attempt in range(6):
-        if N > _MAX_TERMS:
-            raise PrecisionLost(f"activation {act.name}: the Hermite series needs more than {_MAX_TERMS} terms "
-                                f"for a tail below {mpmath.nstr(tail_tol, 3)}")
+        if N > max_terms:
+            raise PrecisionLost(f"activation {act.name}: the Hermite series would need about {N} terms (limit "
+                                f"{max_terms}) for a tail below {mpmath.nstr(tail_tol, 3)}; ask for fewer "
+                                f"digits or a smaller kmax")
         with mpmath.workprec(work + 20):
             if kind is not None:
                 a, err = _signed_coefficients(kind, qm, N, work)

@@ -40,7 +40,8 @@ from ..precision import Approx
 
 __all__ = ["PowerSeries", "eigenvalues", "kernel_series", "applicable"]
 
-_MAX_ROUNDS = 4
+_MAX_ROUNDS = 8
+_MAX_TERMS = 8000         # Hermite terms (about 10 s of one core at 100 digits); beyond: PrecisionLost
 
 
 class PowerSeries:
@@ -146,7 +147,8 @@ def kernel_series(kernel, prec: int, tail_tol) -> PowerSeries:
         sb2 = [conv(s) ** 2 for s in net.sigma_b]
         q = sw2[0] + sb2[0]
         scale = max(mpmath.mpf(1), sw2[1] * (1 + q))
-        ser = dual_series(net.activation, q, prec=prec + 20, tail_tol=mpmath.mpf(tail_tol) / (4 * scale))
+        ser = dual_series(net.activation, q, prec=prec + 20, tail_tol=mpmath.mpf(tail_tol) / (4 * scale),
+                          max_terms=_MAX_TERMS)
         alpha, beta = sw2[0] / q, sb2[0] / q
         b = list(ser.b)
         bd = [n * v / q for n, v in enumerate(b)][1:]          # Vd(q, c) = sum n a_n^2 rho^(n-1) / q
@@ -235,7 +237,10 @@ def eigenvalues(kernel, dim: int, kmax: int, *, dps: int = 30, structural_zero=N
                 rnd = (series.rel + (N + 2) * tiny) * mu_abs[k]
                 errs.append(trunc + rnd)
                 if not zero(k) and trunc > mpmath.mpf(10) ** (-dps - 1) * abs(mu[k]):
-                    need.append((mpmath.mpf(10) ** (-dps - 2) * abs(mu[k]) / mpmath.mpf(_sup_beyond(k, N, dim))))
+                    if mu[k] == 0:          # degree beyond the series: no magnitude known yet
+                        need.append(tol * mpmath.mpf(10) ** -25)
+                    else:
+                        need.append(mpmath.mpf(10) ** (-dps - 2) * abs(mu[k]) / mpmath.mpf(_sup_beyond(k, N, dim)))
             if not need:
                 return [Approx(+m, +e) for m, e in zip(mu, errs)]
             new_tol = min(need)

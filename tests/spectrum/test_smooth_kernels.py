@@ -127,6 +127,47 @@ def test_nngp_eigenvalue_of_user_expression_at_d3():
         _check(spec, 1, ref, 10)
 
 
+def nngp_bias_mu(f, d, k, n_t=6, n_r=6, h_b=mpf("0.2")):
+    """mu_k of u -> E[f(w.x + b) f(w.y + b)], w ~ N(0, I_d), b ~ N(0, 1): E_(r,b)[s_k(r, b)^2]
+    (Gauss-Legendre in t and r, trapezoid in b on [-9, 9]: exponentially accurate for the strip
+    |Im b| < pi/2 of tanh, error ~ exp(-2 pi (pi/2) / h_b))."""
+    c_d = mpmath.gamma(mpf(d) / 2) / (mpmath.sqrt(mpmath.pi) * mpmath.gamma(mpf(d - 1) / 2))
+    e = mpf(d - 3) / 2
+    ts, wts = _gl_rule(n_t)
+    pk = [_gegenbauer(d, k, t) * (1 - t * t) ** e * w for t, w in zip(ts, wts)]
+    rmax, bmax = mpmath.sqrt(d) + 9, mpf(9)
+    xs, wxs = _gl_rule(n_r)
+    m = int(bmax / h_b)
+    ys, wys = [h_b * j / bmax for j in range(-m, m + 1)], [h_b / bmax] * (2 * m + 1)
+    norm = 2 ** (mpf(d) / 2 - 1) * mpmath.gamma(mpf(d) / 2)
+    total = 0
+    for x, wx in zip(xs, wxs):
+        r = (x + 1) * rmax / 2
+        wr = wx * rmax / 2 * r ** (d - 1) * mpmath.exp(-r * r / 2) / norm
+        for y, wy in zip(ys, wys):
+            b = y * bmax
+            s = c_d * mpmath.fsum(f(r * t + b) * p for t, p in zip(ts, pk))
+            total += wr * wy * bmax * mpmath.npdf(b) * s * s
+    return total
+
+
+@pytest.mark.slow
+def test_two_layer_tanh_with_bias_against_radial_quadrature():
+    """network('tanh', 2, bias=1): Theta = 2 V_b + 1 + 2 (u + 1) Vd_b (THEORY section 3)."""
+    net = network("tanh", 2, bias=1)
+    assert [float(v) ** 2 for v in net.sigma_w] == pytest.approx([1, 2])
+    assert [float(v) for v in net.sigma_b] == [1, 1]
+    d, digits = 3, 12
+    spec = eigenvalues(ntk("tanh", 2, bias=1), d, 3, tier="mpmath", digits=digits)
+    f, df = FUNCS["tanh"]
+    with mpmath.workdps(18):
+        for k in (1,):
+            vd = [nngp_bias_mu(df, d, j) for j in (k - 1, k, k + 1)]
+            u_vd = (k * vd[0] + (k + d - 2) * vd[2]) / (2 * k + d - 2)
+            ref = 2 * nngp_bias_mu(f, d, k) + 2 * (u_vd + vd[1])
+            _check(spec, k, ref, digits)
+
+
 def test_tanh_eigenvalues_decay_and_parity():
     """Odd activation, no bias: even degrees are exact zeros; odd ones positive and decreasing."""
     spec = eigenvalues(ntk("tanh"), 10, 40, tier="mpmath", digits=20)
@@ -145,7 +186,7 @@ def test_tanh_eigenvalues_decay_and_parity():
 # deep networks with bias: kernel values against a 2-D trapezoid recursion
 
 
-def _gauss2(f, q, c, h=mpf("0.2"), zmax=9):
+def _gauss2(f, q, c, h=mpf("0.125"), zmax=9):
     """E[f(z1) f(z2)], Var z_i = q, Cov = c: trapezoid in (x, y), z1 = sqrt(q) x, z2 = sqrt(q)(r x + s y)."""
     r = c / q
     s = mpmath.sqrt(1 - r * r)
