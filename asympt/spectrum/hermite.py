@@ -31,8 +31,11 @@ squares b_n = a_n(q)^2 for n <= N and a bound on sum_(n > N) b_n (and on sum n b
 
 Tail: E[s_q^2] = sum_n b_n and E[(s_q')^2] = sum_n n b_n (Parseval), computed independently by two
 nested trapezoid rules in z (:func:`gaussian_mean`, twice their difference is the error bound), so sum_(n > N) b_n <= E[s_q^2] - sum_(n <= N)
-b_n + errors. N grows until the tail is below the requested tolerance. Measured: a tail of 1e-35
-(30-digit kernels) needs N = 430 for tanh (q = 1) and 0.1 s; 1e-80 needs N = 2200 and 0.9 s.
+b_n + errors. N grows until the tail is below the requested tolerance (a first guess from the decay
+law; for expressions the strip width is fitted to float64 coefficients). Tails are kept per parity of n,
+and coefficients that vanish by structure are exact zeros, so exact-zero eigenvalues stay exact.
+Measured (q = 1): a 30-digit tanh kernel needs N ~ 760 terms; a cold 30-digit kernel value takes 0.9 s
+(before: 5.2 s of CPU per value), later values ~1 ms (Horner).
 """
 
 from __future__ import annotations
