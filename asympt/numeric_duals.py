@@ -176,8 +176,6 @@ class _MpNetwork:
 
         with mpmath.workprec(self.prec + 20):
             uu = mpmath.mpf(uu)
-            idx = {float(q): i for i, q in enumerate(self.qs)}
-
             def V(l, q, c):
                 ser = self.series[l - 2]
                 return self._horner(ser.b, ser.log_tails(), c / self.qs[l - 2])
@@ -186,7 +184,6 @@ class _MpNetwork:
                 ser = self.series[l - 2]
                 return self._horner(ser.b, ser.log_tails(), c / self.qs[l - 2], derivative=True) / self.qs[l - 2]
 
-            del idx
             s1 = self.sw2[0] * uu + self.sb2[0]
             _, theta = recursion(self.netm, s1, V, Vd, self.qs)
         return +theta
