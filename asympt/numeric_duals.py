@@ -18,8 +18,10 @@ caller's precision plus guard digits.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
+import mpmath
 import sympy
 
 from .activations import Activation, x
@@ -117,94 +119,115 @@ def _float_net(net):
 
 
 # ---- mpmath ----------------------------------------------------------------------------------
+#
+# The mpmath evaluator uses the Hermite squares of asympt.spectrum.hermite (computed once per
+# (activation, variance) to the precision asked, with a bound on the omitted tail) and evaluates each
+# layer map by Horner's rule, truncated where the tail bound times |rho|^(N+1) is below the working
+# precision. Variances q_l of later layers are recomputed here at the working precision from the same
+# Parseval totals (kernel.variances keeps 40 digits, too few above ~35-digit kernels).
 
 
-def _mp_coefficients(act, q, which, dps):
-    import mpmath
+class _MpNetwork:
+    """k(u) of a quadrature-only network at ``prec`` bits: layer series, variances, Horner."""
 
-    return _mp_coefficients_cached(act, str(q), which, dps)
+    def __init__(self, net, prec: int):
+        from .spectrum.hermite import dual_series
 
+        self.net = net
+        self.prec = prec
+        with mpmath.workprec(prec + 30):
+            sw2 = [mpmath.mpf(sympy.N(s, prec // 3 + 30)) ** 2 for s in net.sigma_w]
+            sb2 = [mpmath.mpf(sympy.N(s, prec // 3 + 30)) ** 2 for s in net.sigma_b]
+            self.sw2, self.sb2 = sw2, sb2
+            q = sw2[0] + sb2[0]
+            qs, series = [], []
+            for l in range(2, net.layers + 1):
+                qs.append(q)
+                # absolute tail below 2^-(prec + 10) of the layer's output scale
+                ser = dual_series(net.activation, q, prec=prec + 20, tail_tol=mpmath.ldexp(1, -prec - 12))
+                series.append(ser)
+                q = sw2[l - 1] * ser.total + sb2[l - 1]
+            self.qs, self.series = qs, series
+            self.netm = _mp_net_values(net, sw2, sb2)
 
-@lru_cache(maxsize=64)
-def _mp_coefficients_cached(act, q_str, which, dps):
-    import mpmath
+    def _horner(self, coeffs, log_tails, rho, derivative=False):
+        r = abs(rho)
+        n_max = len(coeffs) - 1
+        if r < 1:
+            # smallest n with tail_n r^(n + 1) below the working precision
+            target = -(self.prec + 12) * math.log(2)
+            lr = math.log(float(r)) if r > 0 else -1e300
+            import numpy as np
 
-    expr = act.expr if which == "V" else sympy.diff(act.expr, x)
-    with mpmath.workdps(dps + 15):
-        f = sympy.lambdify(x, expr, modules="mpmath")
-        q = mpmath.mpf(q_str)
-        sq = mpmath.sqrt(q)
-        # trapezoid rule on R: exponentially accurate for integrands analytic in a strip
-        # |Im z| < d (error ~ exp(-2 pi d / h)); the Gaussian weight makes [-L, L] enough.
-        tau = act.smoothness.tau
-        d = min(float(tau) / float(sq), 2.0) * 0.9 if tau is not None else 0.5
-        digits = dps + 15
-        h = mpmath.mpf(2 * mpmath.pi * d / (digits * mpmath.log(10)))
-        L = 2 * mpmath.sqrt(digits * mpmath.log(10)) + 2
-        m = int(L / h) + 1
-        norm = h / mpmath.sqrt(2 * mpmath.pi)
-        zs = [h * j for j in range(-m, m + 1)]
-        ws = [norm * mpmath.exp(-z * z / 2) for z in zs]
-        fw = [w * f(sq * z) for z, w in zip(zs, ws)]
-        total = mpmath.fsum(fwi * f(sq * z) for fwi, z in zip(fw, zs))
-        h_prev = [mpmath.mpf(0)] * len(zs)
-        h = [mpmath.mpf(1)] * len(zs)
-        b = []
+            ok = np.nonzero(log_tails + (np.arange(n_max + 1) + 1) * lr <= target)[0]
+            if len(ok):
+                n_max = max(int(ok[0]), 1)
         acc = mpmath.mpf(0)
-        eps = mpmath.mpf(10) ** (-dps - 3)
-        for n in range(4 * _NMAX):
-            an = mpmath.fdot(fw, h)
-            b.append(an * an)
-            acc += an * an
-            if n > 8 and total - acc <= eps * abs(total):
-                break
-            sn, sn1 = mpmath.sqrt(n), mpmath.sqrt(n + 1)
-            h, h_prev = [(z * hi - sn * hp) / sn1 for z, hi, hp in zip(zs, h, h_prev)], h
+        if derivative:
+            for n in range(n_max, 0, -1):
+                acc = acc * rho + n * coeffs[n]
         else:
-            raise PrecisionLost(f"activation {act.name}: Hermite series too slow for {dps} digits")
-        return b
+            for n in range(n_max, -1, -1):
+                acc = acc * rho + coeffs[n]
+        return acc
+
+    def __call__(self, uu):
+        from .networks import recursion
+
+        with mpmath.workprec(self.prec + 20):
+            uu = mpmath.mpf(uu)
+            def V(l, q, c):
+                ser = self.series[l - 2]
+                return self._horner(ser.b, ser.log_tails(), c / self.qs[l - 2])
+
+            def Vd(l, q, c):
+                ser = self.series[l - 2]
+                return self._horner(ser.b, ser.log_tails(), c / self.qs[l - 2], derivative=True) / self.qs[l - 2]
+
+            s1 = self.sw2[0] * uu + self.sb2[0]
+            _, theta = recursion(self.netm, s1, V, Vd, self.qs)
+        return +theta
 
 
-def V_mp_at(act, q, c, dps=30, which="V"):
-    """mpmath value of V(q, c) (or Vd) for a quadrature-only activation."""
-    import mpmath
-
-    b = _mp_coefficients(act, q, which, dps)
-    with mpmath.workdps(dps + 10):
-        rho = mpmath.mpf(str(c)) / mpmath.mpf(str(q)) if not isinstance(c, mpmath.mpf) else c / mpmath.mpf(str(q))
-        return mpmath.polyval(b[::-1], rho)
+_MP_NETWORKS: dict = {}
 
 
 def network_mp(net):
     """mpmath evaluator for a quadrature-only network kernel (precision = caller's mp.dps)."""
-    import mpmath
-
-    from .kernel import variances
-    from .networks import recursion
 
     def fn(uu):
-        dps = mpmath.mp.dps
-        qs = [mpmath.mpf(str(sympy.N(q, dps + 10))) for q in variances(net)]
-
-        def V(l, q, c):
-            b = _mp_coefficients(net.activation, sympy.Float(q, dps + 10), "V", dps)
-            return mpmath.polyval(b[::-1], c / q)
-
-        def Vd(l, q, c):
-            b = _mp_coefficients(net.activation, sympy.Float(q, dps + 10), "Vd", dps)
-            return mpmath.polyval(b[::-1], c / q)
-
-        netm = _mp_net(net, dps)
-        s1 = netm.sigma_w[0] ** 2 * uu + netm.sigma_b[0] ** 2
-        _, theta = recursion(netm, s1, V, Vd, qs)
-        return theta
+        prec = 32 * math.ceil((mpmath.mp.prec + 8) / 32)
+        key = (net, prec)
+        ev = _MP_NETWORKS.get(key)
+        if ev is None:
+            # a cached evaluator at higher precision serves too
+            better = [k for k in _MP_NETWORKS if k[0] == net and k[1] >= prec]
+            ev = _MP_NETWORKS[min(better, key=lambda k: k[1])] if better else None
+            if ev is None:
+                ev = _MP_NETWORKS[key] = _MpNetwork(net, prec)
+                if len(_MP_NETWORKS) > 32:
+                    _MP_NETWORKS.pop(next(iter(_MP_NETWORKS)))
+        return ev(uu)
 
     return fn
 
 
-def _mp_net(net, dps):
-    import mpmath
+def V_mp_at(act, q, c, dps=30, which="V"):
+    """mpmath value of V(q, c) (or Vd) for a quadrature-only activation (Mehler series at dps digits)."""
+    from .spectrum.hermite import dual_series
+
+    with mpmath.workdps(dps + 10):
+        qm = mpmath.mpf(str(q)) if not isinstance(q, mpmath.mpf) else q
+        cm = mpmath.mpf(str(c)) if not isinstance(c, mpmath.mpf) else c
+        ser = dual_series(act, qm, prec=mpmath.mp.prec, tail_tol=mpmath.mpf(10) ** (-dps - 5))
+        rho = cm / qm
+        if which == "V":
+            return mpmath.polyval(list(ser.b)[::-1], rho)
+        return mpmath.polyval([n * v for n, v in enumerate(ser.b)][:0:-1], rho) / qm
+
+
+def _mp_net_values(net, sw2, sb2):
+    """The network with mpmath scales (sigma = sqrt of the given squares)."""
     from dataclasses import replace
 
-    conv = lambda s: mpmath.mpf(str(sympy.N(s, dps + 10)))  # noqa: E731
-    return replace(net, sigma_w=tuple(conv(s) for s in net.sigma_w), sigma_b=tuple(conv(s) for s in net.sigma_b))
+    return replace(net, sigma_w=tuple(mpmath.sqrt(v) for v in sw2), sigma_b=tuple(mpmath.sqrt(v) for v in sb2))

@@ -140,10 +140,13 @@ def eigenvalues(kernel, dim: int, kmax: int, *, tier: str = "auto", digits: int 
             raise InvalidInput("tier 'exact': no closed form is known for this kernel "
                                "(closed forms cover 2-layer kernels without bias); use tier 'mpmath'")
         if exact is not None:
+            # exact values whose integers run to hundreds of digits (large d or k) are kept as
+            # Approx only: printing them is useless and Python refuses int -> str beyond 4300 digits
+            shown = [v if _small_exact(v) else None for v in exact]
             with mpmath.workdps(digits + 10):
                 approx = [Approx(mpmath.mpf(sympy.N(v, digits + 10)) if v != 0 else mpmath.mpf(0),
                                  mpmath.mpf(0)) for v in exact]
-            return build("exact", approx, list(exact))
+            return build("exact", approx, shown)
 
     if tier in ("auto", "float64") and digits <= 13:
         from . import float64
@@ -164,10 +167,31 @@ def eigenvalues(kernel, dim: int, kmax: int, *, tier: str = "auto", digits: int 
     elif tier == "float64":
         raise InvalidInput(f"digits: float64 cannot deliver {digits} digits (at most 13); use tier 'mpmath'")
 
-    from . import highprec
+    from . import highprec, series
 
-    approx = highprec.eigenvalues(kernel, dim, kmax, dps=digits)
+    if series.applicable(kernel):
+        # positive power series: no cancellation (THEORY section 5 item 4), any d and kmax
+        approx = series.eigenvalues(kernel, dim, kmax, dps=digits, structural_zero=zeros)
+        # a degree whose series coefficients and tail are all exact zeros (structural zeros of the
+        # activation's Hermite coefficients, e.g. the odd part x/2 of GELU) is an exact zero
+        known = zeros
+        zeros = lambda k: known(k) or (approx[k].value == 0 and approx[k].abs_error == 0)  # noqa: E731
+    else:
+        approx = highprec.eigenvalues(kernel, dim, kmax, dps=digits)
     return build("mpmath", approx)
+
+
+_MAX_EXACT_BITS = 1000          # ~300 digits
+
+
+def _small_exact(value) -> bool:
+    """Whether every integer in the SymPy number ``value`` has at most ~300 digits."""
+    import sympy
+
+    if value == 0:
+        return True
+    ints = [abs(int(a)) for a in value.atoms(sympy.Rational) for a in (a.p, a.q)]
+    return all(i.bit_length() <= _MAX_EXACT_BITS for i in ints)
 
 
 def _structural_zeros(kernel, dim):
