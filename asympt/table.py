@@ -32,6 +32,7 @@ import stat
 from dataclasses import dataclass
 
 from .errors import InvalidInput
+from .loss import KINDS as _LAW_KINDS
 
 __all__ = ["BIASES", "COLUMNS", "GRIDS", "Grid", "build_table", "compare_rows", "compute_group",
            "format_decimal", "grid_rows", "read_rows", "render", "row_key"]
@@ -227,7 +228,7 @@ def _law_row(key, kernel, dim, target, law, decay):
 
 
 def _note(law) -> str:
-    if law.kind == "logarithmic":
+    if law.kind not in ("power", "plateau"):
         text = law.approach
     elif law.kind == "plateau":
         text = ("energy on degrees with mu_k = 0 is never learned; L(t) - L_inf ~ C t^-xi" if law.xi is not None
@@ -645,8 +646,8 @@ MAX_READ_BYTES = 64 * 2**20
 #: resumed rows recomputed, at random, to check that the files were not edited (the edits the cheap
 #: checks of :func:`_trusted` cannot see: a value changed consistently in every format)
 RESUME_SAMPLE = 2
-#: every ``kind`` a row can have
-KINDS = ("power", "exponential", "logarithmic", "plateau", "undefined", "not supported")
+#: every ``kind`` a row can have: the laws' kinds plus the two a table row adds
+KINDS = _LAW_KINDS + ("undefined", "not supported")
 
 
 def _read_text(path, limit: int = MAX_READ_BYTES, what: str = "output") -> str | None:

@@ -90,7 +90,7 @@ def test_xi_json_and_latex():
 
 @pytest.mark.parametrize(("args", "needle"), [(("--target", "nope"), "unknown class"),
                                               (("--target", "cap:7"), "cap"),
-                                              (("--activation", "erf"), "smooth"),
+                                              (("--activation", "erf", "--bias", "1", "--data", "euclidean"), "smooth"),
                                               (("--data", "euclidean"), "bias"),
                                               (("--lr", "100"), "diverges")])
 def test_xi_refusals_are_one_line(args, needle):

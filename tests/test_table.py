@@ -157,9 +157,12 @@ def test_constants_agree_with_closed_forms_to_ten_digits(d):
 def test_undefined_and_unsupported_settings_are_rows_with_reasons():
     step = T.compute_group(("relu^0", 2, "none", "all"), [("sphere", "neuron", 3)])[0]
     assert step["kind"] == "undefined" and "derivative" in step["note"] and step["xi"] == ""
-    smooth = T.compute_group(("erf", 2, "none", "all"), [("sphere", "neuron", 3), ("sphere", "halfspace", 3)])
-    assert smooth[0]["kind"] == "not supported" and smooth[0]["xi"] == ""
-    assert smooth[1]["kind"] == "logarithmic" and smooth[1]["xi"] == "" and "(ln t)" in smooth[1]["note"]
+    # a smooth kernel on R^d data: the law is not derived, and the row says what is missing
+    smooth = T.compute_group(("erf", 2, "1", "all"), [("euclidean", "neuron", 3)])
+    assert smooth[0]["kind"] == "not supported" and smooth[0]["xi"] == "" and "smooth" in smooth[0]["note"]
+    # an odd kernel (no bias): the even degrees are never learned, the rest decays like a power of 1/ln t
+    odd = T.compute_group(("erf", 2, "none", "all"), [("sphere", "halfspace", 3)])
+    assert odd[0]["kind"] == "plateau" and odd[0]["L_inf_exact"] == "1/8" and odd[0]["xi"] == ""
 
 
 def test_grid_excludes_euclidean_without_bias_and_keeps_order():
