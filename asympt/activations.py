@@ -29,7 +29,7 @@ import sympy
 
 from .errors import InvalidInput
 
-__all__ = ["Activation", "Smoothness", "activation", "available", "x"]
+__all__ = ["Activation", "Smoothness", "activation", "available", "polynomial_parts", "x"]
 
 #: The activation variable.
 x = sympy.Symbol("x", real=True)
@@ -341,3 +341,85 @@ def _guess_smoothness(expr) -> Smoothness:
     if funcs <= {sympy.sin, sympy.cos}:
         return Smoothness("entire")
     return Smoothness("geometric")
+
+
+# ----------------------------------------------------------------------------------------------
+# Parity split s = s_even + s_odd and its polynomial parts (THEORY section 7, parity caveat)
+# ----------------------------------------------------------------------------------------------
+
+_HALF = sympy.Rational(1, 2)
+_SIMPLIFY_OPS = 120  # simplify is only tried on parity parts this small (it can explode on big trees)
+
+
+def _known_parts(act: Activation):
+    """Parity parts of the registry families, from their definitions (None: not a polynomial).
+
+    x_+^a = |x|^a/2 + sign(x)|x|^a/2, so the even part is the polynomial x^a/2 for even integer a
+    (a = 0: the constant 1/2) and the odd part is x^a/2 for odd integer a; leaky ReLU has odd part
+    (1 + s) x/2; GELU x Phi(x), SiLU x sigmoid(x) and softplus log(1 + e^x) have odd part x/2
+    (softplus(x) - softplus(-x) = x); sigmoid has even part 1/2 (sigmoid(x) + sigmoid(-x) = 1).
+    """
+    fam, kind = act.family, act.param("kind")
+    if fam == "homogeneous":
+        a = sympy.Rational(act.degree)
+        if kind in ("power", "step"):
+            if a.is_Integer:
+                return ({0: x**a / 2, 1: None} if a % 2 == 0 else {0: None, 1: x**a / 2})
+            return {0: None, 1: None}
+        if kind == "leaky":
+            return {0: None, 1: (1 + act.param("slope")) * x / 2}
+        if kind == "abs":
+            return {0: None, 1: sympy.S.Zero}
+        if kind == "identity":
+            return {0: sympy.S.Zero, 1: x}
+    if act.name in ("gelu", "silu", "softplus"):
+        return {0: None, 1: x / 2}
+    if act.name == "sigmoid":
+        return {0: _HALF, 1: None}
+    return None
+
+
+def _detect_polynomial(part) -> sympy.Expr | None:
+    """``part`` as an expanded polynomial in x when SymPy proves it is one, else None."""
+    expanded = sympy.expand(part)
+    if expanded.is_polynomial(x):
+        return expanded
+    if sympy.count_ops(expanded) > _SIMPLIFY_OPS:
+        return None
+    try:
+        simple = sympy.expand(sympy.simplify(expanded))
+    except (ValueError, TypeError, NotImplementedError, RecursionError):
+        return None
+    return simple if simple.is_polynomial(x) is True else None
+
+
+@lru_cache(maxsize=256)
+def polynomial_parts(act: Activation) -> dict:
+    """{0: even part, 1: odd part} of s(x), each a polynomial in x when it is one, else None.
+
+    A polynomial part is certified exactly: from the definition for registry activations, and for
+    expressions by SymPy proving (s(x) +- s(-x))/2 equal to a polynomial (expand, then simplify on
+    small trees); None means "not a polynomial, or not proved to be one". A part that is 0 means the
+    activation has definite parity. THEORY section 7: a polynomial parity part of degree m makes
+    the same parity part of the 2-layer kernel (no bias) a polynomial of degree m.
+
+    >>> polynomial_parts(activation("gelu"))[1]
+    x/2
+    >>> polynomial_parts(activation("sigmoid"))[0]
+    1/2
+    >>> polynomial_parts(activation("x**3 + tanh(x) + x**2"))
+    {0: x**2, 1: None}
+    """
+    known = _known_parts(act)
+    if known is not None:
+        return {p: (sympy.expand(v) if v is not None else None) for p, v in known.items()}
+    if act.family == "polynomial":
+        f = sympy.expand(act.expr)
+        even = sympy.expand((f + f.subs(x, -x)) / 2)
+        return {0: even, 1: sympy.expand(f - even)}
+    if act.parity == "odd":
+        return {0: sympy.S.Zero, 1: _detect_polynomial(act.expr)}
+    if act.parity == "even":
+        return {0: _detect_polynomial(act.expr), 1: sympy.S.Zero}
+    f, g = act.expr, act.expr.subs(x, -x)
+    return {0: _detect_polynomial((f + g) / 2), 1: _detect_polynomial((f - g) / 2)}
