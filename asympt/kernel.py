@@ -25,7 +25,7 @@ from .dual_kernels import dual_map
 from .errors import InvalidInput, NotSupported
 from .networks import Network, recursion
 
-__all__ = ["DotProductKernel", "variances"]
+__all__ = ["DotProductKernel", "ParityPair", "ParityPart", "format_value", "parity_structure", "variances"]
 
 
 @lru_cache(maxsize=256)
@@ -51,11 +51,17 @@ def variances(net: Network) -> tuple:
 
 def _second_moment(act, q):
     """E[s(sqrt(q) z)^2] by adaptive mpmath quadrature at 40 digits (a Float)."""
+    return _gauss_moment(act.expr, q)
+
+
+@lru_cache(maxsize=256)
+def _gauss_moment(expr, q):
+    """E[f(sqrt(q) z)^2], z ~ N(0, 1), for an expression f in x, by mpmath quadrature at 45 digits."""
     import mpmath
 
     from .activations import x as _x
 
-    f = sympy.lambdify(_x, act.expr, modules="mpmath")
+    f = sympy.lambdify(_x, expr, modules="mpmath")
     with mpmath.workdps(45):
         qq = mpmath.mpf(str(sympy.N(q, 50)))
         val = mpmath.quad(lambda z: f(mpmath.sqrt(qq) * z) ** 2 * mpmath.npdf(z), [-mpmath.inf, 0, mpmath.inf])
@@ -145,10 +151,17 @@ class DotProductKernel:
         """
         if self.expr is not None:
             return sympy.simplify(self.expr.subs(u, 1))
-        import mpmath
+        # At u = 1 every layer sees c = q: V(q, q) = E[s(sqrt(q) z)^2] and Vd(q, q) = E[s'(sqrt(q) z)^2]
+        # are one-dimensional Gaussian moments (30 digits), far cheaper than the Hermite series at rho = 1.
+        from .activations import x as _x
 
-        with mpmath.workdps(40):
-            return sympy.Float(self.mp(mpmath.mpf(1)), 30)
+        net = self.network
+        expr = net.activation.expr
+        dexpr = sympy.diff(expr, _x)
+        qs = variances(net)
+        _, theta = recursion(net, qs[0], lambda l, q, c: _gauss_moment(expr, q),
+                             lambda l, q, c: _gauss_moment(dexpr, q), qs)
+        return sympy.Float(theta, 30)
 
     # ---- numerics ----------------------------------------------------------------------------
     @cached_property
@@ -206,6 +219,48 @@ class DotProductKernel:
 
                 return mpmath.mpf(sympy.N(exact, mpmath.mp.dps + 5))
         return self._mp_fn(value)
+
+    def evaluate(self, value, digits: int = 15):
+        """k(value) to ``digits`` significant digits, as an :class:`~asympt.precision.Approx`.
+
+        ``value`` is taken exactly (a SymPy Rational, an int, or a decimal/``p/q`` string such as
+        ``"0.3"``: the decimal 3/10, not the nearest binary float). The kernel is evaluated at
+        digits + 10 and digits + 25 working digits; the difference bounds the rounding and
+        cancellation error (for quadrature-only kernels it also tracks the quadrature tolerance,
+        which follows the working precision). End points u = +-1 use the exact values.
+
+        >>> from asympt.networks import ntk
+        >>> a = ntk("relu").evaluate("0.3", 30)       # 0.3 + (0.6 asin(0.3) + sqrt(0.91))/pi
+        >>> format_value(a, 30)
+        '0.661840289041691108785409242929'
+        """
+        import mpmath
+
+        from .activations import _rational
+        from .errors import check_int
+        from .precision import Approx
+
+        digits = check_int("digits", digits, minimum=1, maximum=1000)
+        if isinstance(value, str):
+            val = _rational(value, "u")
+        else:
+            val = sympy.Rational(value) if not isinstance(value, float) else sympy.Rational(repr(value))
+        if not -1 <= val <= 1:
+            raise InvalidInput(f"u must lie in [-1, 1] (u = x.x' on the unit sphere): {value!r}")
+
+        def at(dps):
+            with mpmath.workdps(dps):
+                if abs(val) == 1 and self.expr is not None:
+                    return mpmath.mpf(sympy.N(self._end_values_exact[0 if val == 1 else 1], dps + 5))
+                x0 = mpmath.mpf(val.p) / val.q
+                return +self.mp(x0)
+
+        lo_dps, hi_dps = digits + 10, digits + 25
+        with mpmath.workdps(hi_dps):
+            hi = at(hi_dps)
+            lo = at(lo_dps)
+            err = abs(hi - lo) + abs(hi) * mpmath.mpf(10) ** (-(digits + 20))
+            return Approx(hi, err)
 
     def mp_theta(self, theta):
         """k(cos theta) at the current mpmath precision, with guard digits for theta near 0 or pi."""
@@ -555,3 +610,19 @@ def check_kernel(kernel) -> DotProductKernel:
 
 
 __all__ += ["check_kernel", "NotSupported"]
+
+
+def format_value(approx, digits: int) -> str:
+    """The digits of ``approx`` that are both requested and covered by its error bound.
+
+    Formatting happens at the value's own precision (converting to an mpf at the default 15
+    digits first would print a float64's binary expansion beyond the 16th digit).
+    """
+    import mpmath
+
+    from .precision import format_sig
+
+    with mpmath.workdps(digits + 10):
+        val = +approx.value
+        err = max(abs(approx.abs_error), abs(val) * mpmath.mpf(10) ** (-digits))
+        return format_sig(val, err, max_digits=digits)
