@@ -291,24 +291,29 @@ class DotProductKernel:
         """
         from .expansions import singular_expansion
 
+        from .expansions import default_order
+
         cache = self.__dict__.setdefault("_singular_cache", {})
-        key = (at, order)
+        key = (at, default_order(self.network) if order is None else sympy.Rational(order))
         if key not in cache:
             cache[key] = singular_expansion(self, at, order=order)
         return cache[key]
 
     @property
     def leading_order(self):
-        """Expansion order that is enough for the leading singular term: kink order + 2.
+        """Expansion order that is enough for the leading singular term (None for smooth activations).
 
-        The NTK of a kink of order a has gamma = a - 1/2 and the NNGP a + 1/2 at every depth and bias
-        (THEORY section 4, propagation rule), so terms up to (1 -+ u)^(a+2) contain the leading one with room to spare (a + 1 lost
-        the step kernel's t^(1/2) term to truncation inside the connection formula).
+        Default: kink order a + 2. The NTK of a kink of order a has gamma = a - 1/2 and the NNGP a + 1/2
+        at every depth when the layer slope at rho = 1 is finite (a > 1/2; THEORY section 4), so terms
+        up to (1 -+ u)^(a+2) contain the leading one with room to spare (a + 1 lost the step kernel's
+        t^(1/2) term to truncation inside the connection formula). Deep kernels (3+ layers) whose
+        exponents live on a finer lattice (2a not an integer, or a < 1/2 where the slope is infinite and
+        gamma_L = (a + 1/2)^(L-1)) use the smallest order that still fixes the leading term: the
+        number of terms there grows so fast that a + 2 took minutes (relu^0.75, 3 layers).
         """
-        sm = self.network.activation.smoothness
-        if sm.kind != "kink":
-            return None
-        return sympy.Rational(sm.order) + 2
+        from .expansions import default_order
+
+        return default_order(self.network, leading=True)
 
     @cached_property
     def parity_pair(self) -> "ParityPair":
@@ -414,11 +419,11 @@ class DotProductKernel:
             lead_m = {(t.nu, t.log_power): t.coeff for t in minus.terms}
             for key in set(lead_p) | set(lead_m):
                 tot = lead_p.get(key, 0) + (-1) ** p * lead_m.get(key, 0)
-                if sympy.simplify(tot) != 0:
+                if not _is_zero(tot):
                     return ParityPart("not polynomial", None, None,
                                       f"the {name} part has the non-analytic term t^{key[0]} at u = +-1")
         expr = self.expr
-        if sympy.count_ops(expr) > 150:
+        if plus is None or minus is None or expr.has(sympy.hyper) or sympy.count_ops(expr) > 150:
             return ParityPart("undecided", None, None, f"no singular term proves the {name} part non-polynomial and "
                               "SymPy does not reduce it to a polynomial (no exact zeros are claimed)")
         expr = expr.rewrite(sympy.asin)  # acos(-u) = pi - acos(u) becomes visible as asin parity
@@ -593,6 +598,12 @@ def parity_structure(net: Network) -> ParityPair:
     _, theta = recursion(net, s1, lambda l, q, c: _parity_layer(parts, q, c),
                          lambda l, q, c: _parity_layer(dparts, q, c), _Q())
     return theta
+
+
+def _is_zero(expr) -> bool:
+    from .expansions import _is_zero as is_zero
+
+    return is_zero(expr)
 
 
 def _poly_degree(part):
