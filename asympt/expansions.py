@@ -294,9 +294,11 @@ def power_series(kernel_or_net, n: int) -> tuple:
     """Exact Taylor coefficients b_0..b_(n-1) of k(u) at u = 0."""
     ser = local_expansion(kernel_or_net, 0, order=n)
     out = []
+    from ._symbolic import compact
+
     for j in range(n):
-        c = ser.coeff(j)
-        out.append(tidy(c))
+        c = tidy(ser.coeff(j))
+        out.append(compact(c))
     return tuple(out)
 
 

@@ -122,7 +122,44 @@ class DotProductKernel:
         self._dm = dual_map(net.activation)
 
     def __repr__(self):
-        return f"DotProductKernel({self.network.describe()})"
+        """One readable line: what the kernel is, and its closed form when that is short.
+
+        >>> from asympt.networks import ntk
+        >>> ntk("relu")
+        DotProductKernel(NTK; 2-layer network (1 hidden layer), activation relu, sigma_w = (1, sqrt(2)), sigma_b = (0, 0), trained: all layers (NTK); k(u) = u*(pi - acos(u))/pi + (u*(pi - acos(u)) + sqrt(1 - u**2))/pi)
+        """
+        from ._symbolic import safe_str
+
+        text = f"DotProductKernel({self._kind_word()}; {self.network.describe()}"
+        if self.closed_form:
+            short = safe_str(self.expr, 160)
+            text += f"; k(u) = {short}" if short else "; k(u): a long closed form (see .expr)"
+        else:
+            text += "; k(u): no closed form (quadrature of the dual maps)"
+        return text + ")"
+
+    def _kind_word(self) -> str:
+        net = self.network
+        if len(net.train) == 2 * net.layers:
+            return "NTK"
+        if net.trained_layers() == [net.layers]:
+            return "NNGP / random-features kernel"
+        return "tangent kernel of the trained layers"
+
+    def _repr_latex_(self) -> str:
+        """LaTeX for notebooks: k(u) in closed form when it is at most 3000 characters, else a description.
+
+        >>> from asympt.networks import nngp
+        >>> print(nngp("erf")._repr_latex_())
+        $k(u) = \\frac{4 \\operatorname{asin}{\\left(\\frac{2 u}{3} \\right)}}{\\pi}$
+        """
+        what = self.network.describe().replace("_", r"\_")
+        if self.closed_form:
+            tex = sympy.latex(self.expr)
+            if len(tex) <= 3000:
+                return f"$k(u) = {tex}$"
+            return rf"$k(u)$: \text{{closed form of {sympy.count_ops(self.expr)} operations ({what})}}"
+        return rf"$k(u)$: \text{{no closed form ({what})}}"
 
     # ---- exact forms -----------------------------------------------------------------------
     @property
