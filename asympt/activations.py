@@ -29,7 +29,7 @@ import sympy
 
 from .errors import InvalidInput
 
-__all__ = ["Activation", "Smoothness", "activation", "available", "x"]
+__all__ = ["Activation", "Smoothness", "activation", "available", "polynomial_parts", "x"]
 
 #: The activation variable.
 x = sympy.Symbol("x", real=True)
@@ -66,7 +66,8 @@ class Smoothness:
         if self.kind == "geometric":
             return "analytic; dual kernel analytic beyond |u| = 1 (geometric Hermite decay)"
         if self.kind == "strip":
-            return f"analytic in the strip |Im x| < {self.tau} (stretched-exponential spectrum)"
+            width = f"|Im x| < {self.tau}" if self.tau is not None else "|Im x| < tau"
+            return f"analytic in a strip {width} (stretched-exponential spectrum)"
         if self.kind == "entire":
             return "entire of exponential type (super-exponential spectrum)"
         return self.kind
@@ -111,9 +112,38 @@ class Activation:
         return self.name
 
 
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_FRACTION_RE = re.compile(r"^[+-]?\d+\s*/\s*[+-]?\d+$")
+_MAX_DIGITS = 60  # significant digits of a typed number
+_MAX_EXP10 = 30  # |decimal exponent| of a typed number
+
+
 def _rational(text: str, what: str):
-    """Parse a decimal or p/q string into an exact SymPy Rational (no eval)."""
-    text = text.strip()
+    """Parse a decimal (``0.5``, ``1e-3``) or ``p/q`` string into an exact SymPy Rational (no eval).
+
+    The size is bounded from the text alone, before any big integer is built: at most 60 digits
+    and decimal exponents within +-30 (``1e1000000000`` would otherwise build a billion-digit integer).
+
+    >>> _rational("3/2", "a"), _rational("-1.25e-1", "a")
+    (3/2, -1/8)
+    >>> _rational("1e1000000000", "a")
+    Traceback (most recent call last):
+    ...
+    asympt.errors.InvalidInput: a must be a number of at most 60 digits with exponent within +-30: '1e1000000000'
+    """
+    text = str(text).strip()
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    if not (_NUMBER_RE.match(text) or _FRACTION_RE.match(text)):
+        raise InvalidInput(f"{what} must be a finite number such as 0.5 or 3/2: {shown!r}")
+    mantissa, _, exp = text.lower().partition("e")
+    ndigits = sum(ch.isdigit() for ch in mantissa)
+    try:
+        exp_ok = not exp or abs(int(exp)) <= _MAX_EXP10 if len(exp) <= 6 else False
+    except ValueError:
+        exp_ok = False
+    if ndigits > _MAX_DIGITS or not exp_ok:
+        raise InvalidInput(f"{what} must be a number of at most {_MAX_DIGITS} digits with exponent within "
+                           f"+-{_MAX_EXP10}: {shown!r}")
     try:
         if "/" in text:
             p, q = text.split("/")
@@ -121,9 +151,9 @@ def _rational(text: str, what: str):
         else:
             value = Fraction(text)
     except (ValueError, ZeroDivisionError):
-        raise InvalidInput(f"{what} must be a number such as 0.5 or 3/2: {text!r}") from None
+        raise InvalidInput(f"{what} must be a number such as 0.5 or 3/2: {shown!r}") from None
     if abs(value) > _MAX_CONST:
-        raise InvalidInput(f"{what} must have magnitude <= {_MAX_CONST}: {text!r}")
+        raise InvalidInput(f"{what} must have magnitude <= {_MAX_CONST}: {shown!r}")
     return sympy.Rational(value.numerator, value.denominator)
 
 
@@ -253,9 +283,14 @@ def parse_expression(text: str) -> sympy.Expr:
     ...
     asympt.errors.InvalidInput: activation: powers must be integers between -12 and 12, got 1000
     """
+    if not text.isascii() or any(ord(ch) < 32 and ch not in " \t" for ch in text):
+        raise InvalidInput("activation: only ASCII text is allowed (the variable is the Latin letter x; no "
+                           "full-width or mathematical letters, no control characters)")
+    if "#" in text or ";" in text:
+        raise InvalidInput(f"activation: comments and statements are not allowed: {text[:60]!r}")
     try:
         tree = ast.parse(text, mode="eval")
-    except SyntaxError:
+    except (SyntaxError, ValueError):  # ValueError: an integer literal beyond Python's digit limit
         raise InvalidInput(f"activation is not a registered name nor a valid expression in x: {text!r}") from None
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > _MAX_NODES:
@@ -312,11 +347,51 @@ def _build(node) -> sympy.Expr:
     raise InvalidInput(f"activation: syntax {type(node).__name__} is not allowed in an expression in x")
 
 
+def _check_gaussian_growth(text: str, expr: sympy.Expr) -> None:
+    """Refuse activations that grow like exp(c x^2), c >= 1/4, or faster (E[s(z)^2] = infinity).
+
+    Restricted and safe: every exp(g) with g a polynomial in x is a candidate when g has degree > 2
+    with a positive leading coefficient, or degree 2 with x^2-coefficient >= 1/4 (then s^2 exp(-x^2/2)
+    does not decay); a candidate is refused when s(x)^2 exp(-x^2/2) is not below 1e-20 at x = +-40
+    (mpmath, 30 digits), so that 1/(1 + exp(x**2)) stays accepted. exp of a non-polynomial argument
+    that is unbounded (e.g. exp(exp(x))) is refused outright.
+    """
+    import mpmath
+
+    candidate = False
+    for e in expr.atoms(sympy.exp):
+        arg = sympy.expand(e.args[0])
+        if not arg.has(x):
+            continue
+        if not arg.is_polynomial(x):
+            inner = {type(f) for f in arg.atoms(sympy.Function)}
+            if not inner <= {sympy.sin, sympy.cos, sympy.tanh, sympy.erf}:
+                candidate = True
+            continue
+        poly = sympy.Poly(arg, x)
+        deg, lead = poly.degree(), poly.LC()
+        if deg > 2 or (deg == 2 and lead >= sympy.Rational(1, 4)):
+            candidate = True
+    if not candidate:
+        return
+    f = sympy.lambdify(x, expr, modules="mpmath")
+    with mpmath.workdps(30):
+        for x0 in (40, -40):
+            try:
+                val = abs(f(mpmath.mpf(x0))) ** 2 * mpmath.exp(-mpmath.mpf(x0) ** 2 / 2)
+            except (OverflowError, ZeroDivisionError, ValueError, TypeError):
+                val = mpmath.inf
+            if not val < mpmath.mpf("1e-20"):
+                raise InvalidInput(f"activation grows like exp(c x^2) with c >= 1/4 (or faster): E[s(z)^2] is "
+                                   f"infinite under the Gaussian, so no kernel exists: {text[:60]!r}")
+
+
 def _from_expression(text: str, expr: sympy.Expr) -> Activation:
     if not expr.has(x):
         raise InvalidInput(f"activation must depend on x: {text!r}")
     if expr.has(sympy.zoo, sympy.oo, sympy.nan):
         raise InvalidInput(f"activation is not finite: {text!r}")
+    _check_gaussian_growth(text, expr)
     # A rational function with a pole on the real line is not an activation.
     numer, denom = sympy.fraction(sympy.together(expr))
     if denom.has(x) and denom.is_polynomial(x):
@@ -341,3 +416,85 @@ def _guess_smoothness(expr) -> Smoothness:
     if funcs <= {sympy.sin, sympy.cos}:
         return Smoothness("entire")
     return Smoothness("geometric")
+
+
+# ----------------------------------------------------------------------------------------------
+# Parity split s = s_even + s_odd and its polynomial parts (THEORY section 7, parity caveat)
+# ----------------------------------------------------------------------------------------------
+
+_HALF = sympy.Rational(1, 2)
+_SIMPLIFY_OPS = 120  # simplify is only tried on parity parts this small (it can explode on big trees)
+
+
+def _known_parts(act: Activation):
+    """Parity parts of the registry families, from their definitions (None: not a polynomial).
+
+    x_+^a = |x|^a/2 + sign(x)|x|^a/2, so the even part is the polynomial x^a/2 for even integer a
+    (a = 0: the constant 1/2) and the odd part is x^a/2 for odd integer a; leaky ReLU has odd part
+    (1 + s) x/2; GELU x Phi(x), SiLU x sigmoid(x) and softplus log(1 + e^x) have odd part x/2
+    (softplus(x) - softplus(-x) = x); sigmoid has even part 1/2 (sigmoid(x) + sigmoid(-x) = 1).
+    """
+    fam, kind = act.family, act.param("kind")
+    if fam == "homogeneous":
+        a = sympy.Rational(act.degree)
+        if kind in ("power", "step"):
+            if a.is_Integer:
+                return ({0: x**a / 2, 1: None} if a % 2 == 0 else {0: None, 1: x**a / 2})
+            return {0: None, 1: None}
+        if kind == "leaky":
+            return {0: None, 1: (1 + act.param("slope")) * x / 2}
+        if kind == "abs":
+            return {0: None, 1: sympy.S.Zero}
+        if kind == "identity":
+            return {0: sympy.S.Zero, 1: x}
+    if act.name in ("gelu", "silu", "softplus"):
+        return {0: None, 1: x / 2}
+    if act.name == "sigmoid":
+        return {0: _HALF, 1: None}
+    return None
+
+
+def _detect_polynomial(part) -> sympy.Expr | None:
+    """``part`` as an expanded polynomial in x when SymPy proves it is one, else None."""
+    expanded = sympy.expand(part)
+    if expanded.is_polynomial(x):
+        return expanded
+    if sympy.count_ops(expanded) > _SIMPLIFY_OPS:
+        return None
+    try:
+        simple = sympy.expand(sympy.simplify(expanded))
+    except (ValueError, TypeError, NotImplementedError, RecursionError):
+        return None
+    return simple if simple.is_polynomial(x) is True else None
+
+
+@lru_cache(maxsize=256)
+def polynomial_parts(act: Activation) -> dict:
+    """{0: even part, 1: odd part} of s(x), each a polynomial in x when it is one, else None.
+
+    A polynomial part is certified exactly: from the definition for registry activations, and for
+    expressions by SymPy proving (s(x) +- s(-x))/2 equal to a polynomial (expand, then simplify on
+    small trees); None means "not a polynomial, or not proved to be one". A part that is 0 means the
+    activation has definite parity. THEORY section 7: a polynomial parity part of degree m makes
+    the same parity part of the 2-layer kernel (no bias) a polynomial of degree m.
+
+    >>> polynomial_parts(activation("gelu"))[1]
+    x/2
+    >>> polynomial_parts(activation("sigmoid"))[0]
+    1/2
+    >>> polynomial_parts(activation("x**3 + tanh(x) + x**2"))
+    {0: x**2, 1: None}
+    """
+    known = _known_parts(act)
+    if known is not None:
+        return {p: (sympy.expand(v) if v is not None else None) for p, v in known.items()}
+    if act.family == "polynomial":
+        f = sympy.expand(act.expr)
+        even = sympy.expand((f + f.subs(x, -x)) / 2)
+        return {0: even, 1: sympy.expand(f - even)}
+    if act.parity == "odd":
+        return {0: sympy.S.Zero, 1: _detect_polynomial(act.expr)}
+    if act.parity == "even":
+        return {0: _detect_polynomial(act.expr), 1: sympy.S.Zero}
+    f, g = act.expr, act.expr.subs(x, -x)
+    return {0: _detect_polynomial((f + g) / 2), 1: _detect_polynomial((f - g) / 2)}

@@ -174,13 +174,14 @@ def _emit(data, as_json, render):
 
 @main.command()
 @network_options
-@click.option("--at", "points", type=FiniteFloat(-1, 1), multiple=True, metavar="U",
-              help="Evaluate k at u = U in [-1, 1] (repeatable).")
+@click.option("--at", "points", multiple=True, metavar="U",
+              help="Evaluate k at u = U, a decimal or p/q in [-1, 1] taken exactly (repeatable).")
 @click.option("--series", "nseries", type=click.IntRange(0, LIMITS.series), default=6, show_default=True,
               help=f"Number of power-series coefficients at u = 0 (0 to skip), 0..{LIMITS.series} "
                    f"(0..{LIMITS.series_deep} with a bias or beyond 2 layers).")
 @click.option("--digits", type=click.IntRange(5, 100), default=15, show_default=True,
-              help="Digits for the values printed with --at (only trusted digits are shown).")
+              help="Digits for the values printed with --at (evaluated at digits + 25 working digits; "
+                   "only digits covered by the measured error are shown).")
 @json_option
 def kernel(activation, layers, bias, sigma_w, sigma_b, train, convention, points, nseries, digits, as_json):
     """The kernel k(u) of a network: closed form, power series, singular expansions, values.
@@ -190,9 +191,20 @@ def kernel(activation, layers, bias, sigma_w, sigma_b, train, convention, points
       asympt kernel --activation relu --layers 3 --at 0.3 --at -0.5
     """
     from . import report
+    from .activations import _rational
+    from .kernel import format_value
 
+    exact_points = []
+    for text in points:  # validated before any work: finite, at most 60 digits, in [-1, 1]
+        val = _rational(text, "--at")
+        if not -1 <= val <= 1:
+            raise click.BadParameter(f"{text!r} is not in [-1, 1]", param_hint="'--at'")
+        exact_points.append((text.strip(), val))
     k = build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention)
-    data = report.kernel_report(k, points=points, nseries=nseries, digits=digits)
+    data = report.kernel_report(k, points=(), nseries=nseries, digits=digits)
+    if exact_points:
+        data["values"] = [{"u": text, "value": format_value(k.evaluate(val, digits), digits)}
+                          for text, val in exact_points]
     _emit(data, as_json, report.render_kernel)
 
 

@@ -294,9 +294,11 @@ def power_series(kernel_or_net, n: int) -> tuple:
     """Exact Taylor coefficients b_0..b_(n-1) of k(u) at u = 0."""
     ser = local_expansion(kernel_or_net, 0, order=n)
     out = []
+    from ._symbolic import compact
+
     for j in range(n):
-        c = ser.coeff(j)
-        out.append(tidy(c))
+        c = tidy(ser.coeff(j))
+        out.append(compact(c))
     return tuple(out)
 
 
@@ -313,7 +315,8 @@ def singular_expansion(kernel_or_net, at: int = 1, order=None) -> SingularExpans
                 "u = +-1 (" + act.smoothness.describe() + ")")
         return SingularExpansion(at, sympy.nan, (), sympy.oo, False, note)
     if order is None:
-        order = 3 if act.smoothness.kind != "kink" else max(3, int(sympy.ceiling(act.smoothness.order)) + 3)
+        order = default_order(net, leading=False)
+    _check_supported(net, at)
     ser = local_expansion(net, at, order=order)
     terms = []
     for (e, m), c in ser.sorted_terms():
@@ -330,6 +333,54 @@ def singular_expansion(kernel_or_net, at: int = 1, order=None) -> SingularExpans
             note = f"analytic at this end to the order computed (no non-analytic term below t^{ser.order})"
             analytic = _analytic_by_structure(net, at)
     return SingularExpansion(at, ser.coeff(0), tuple(terms), ser.order, analytic, note)
+
+
+def expected_gamma(net):
+    """Leading exponent at u = +1 of an x_+^a network kernel without first-layer bias, or None.
+
+    THEORY section 4: for a > 1/2 the slope of every layer map at rho = 1 is finite, so the NTK keeps
+    gamma = a - 1/2 and the NNGP a + 1/2 at every depth. For a < 1/2 the NNGP layer map is
+    1 - rho' ~ C (1 - rho)^(a + 1/2) (infinite slope), so composing L - 1 of them gives
+    gamma_L = (a + 1/2)^(L - 1) (3-layer step: 1/4).
+    """
+    act = net.activation
+    if act.family != "homogeneous" or act.param("kind") not in ("power", "step"):
+        return None
+    a = sympy.Rational(act.degree)
+    ntk_part = any(layer < net.layers for layer, _ in net.train)
+    if a > sympy.Rational(1, 2):
+        return a - sympy.Rational(1, 2) if ntk_part else a + sympy.Rational(1, 2)
+    if a < sympy.Rational(1, 2):
+        return (a + sympy.Rational(1, 2)) ** (net.layers - 1)
+    return None
+
+
+def default_order(net, leading: bool = False):
+    """Order of the singular expansions: a + 2 (leading) or max(3, ceil(a) + 3), smaller for deep
+    kernels with a fine exponent lattice (see ``DotProductKernel.leading_order``)."""
+    sm = net.activation.smoothness
+    if sm.kind != "kink":
+        return None if leading else 3
+    a = sympy.Rational(sm.order)
+    default = a + 2 if leading else max(3, int(sympy.ceiling(a)) + 3)
+    if net.layers >= 3 and (a < sympy.Rational(1, 2) or not (2 * a).is_Integer):
+        gam = expected_gamma(net)
+        if a < sympy.Rational(1, 2):
+            return sympy.Rational(3, 2)  # output known to ~ (a + 1/2)^(L-1) + 1/2 > gamma_L
+        if gam is not None:
+            return max(sympy.Integer(2), gam + sympy.Rational(3, 4))
+    return default
+
+
+def _check_supported(net, at):
+    """Refuse (with the reason) expansions that need log(log t) terms: x_+^(1/2) at 3+ layers, u = +1."""
+    act = net.activation
+    if at != 1 or net.layers < 3 or act.family != "homogeneous" or act.param("kind") != "power":
+        return
+    if sympy.Rational(act.degree) == sympy.Rational(1, 2):
+        raise NotSupported("relu^1/2 with 3 or more layers: the layer map is (1 - rho) log(1 - rho) at rho = 1 "
+                           "(gamma = a + 1/2 = 1) and composing it with itself creates log(log(1 - u)) terms; "
+                           "this singular expansion is not supported")
 
 
 def _analytic_by_structure(net, at) -> bool:

@@ -178,7 +178,10 @@ class GSeries:
             raise ValueError("series has no known leading term")
         e0, m0, lc = ld
         if m0 != 0:
-            raise NotImplementedError("non-integer powers of a series whose lead carries log(t)")
+            from .errors import NotSupported
+
+            raise NotSupported("expansion needs powers or logarithms of a series whose lead carries log(t) "
+                               "(log(log t) terms); not supported")
         inv = GSeries.monomial(1 / lc, -e0)
         rest = GSeries({k: v for k, v in self.terms.items() if k != (e0, 0)}, self.order)
         r = rest * inv

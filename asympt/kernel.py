@@ -14,6 +14,7 @@ Conventions: :mod:`asympt.conventions`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 import sympy
@@ -24,7 +25,7 @@ from .dual_kernels import dual_map
 from .errors import InvalidInput, NotSupported
 from .networks import Network, recursion
 
-__all__ = ["DotProductKernel", "variances"]
+__all__ = ["DotProductKernel", "ParityPair", "ParityPart", "format_value", "parity_structure", "variances"]
 
 
 @lru_cache(maxsize=256)
@@ -50,11 +51,17 @@ def variances(net: Network) -> tuple:
 
 def _second_moment(act, q):
     """E[s(sqrt(q) z)^2] by adaptive mpmath quadrature at 40 digits (a Float)."""
+    return _gauss_moment(act.expr, q)
+
+
+@lru_cache(maxsize=256)
+def _gauss_moment(expr, q):
+    """E[f(sqrt(q) z)^2], z ~ N(0, 1), for an expression f in x, by mpmath quadrature at 45 digits."""
     import mpmath
 
     from .activations import x as _x
 
-    f = sympy.lambdify(_x, act.expr, modules="mpmath")
+    f = sympy.lambdify(_x, expr, modules="mpmath")
     with mpmath.workdps(45):
         qq = mpmath.mpf(str(sympy.N(q, 50)))
         val = mpmath.quad(lambda z: f(mpmath.sqrt(qq) * z) ** 2 * mpmath.npdf(z), [-mpmath.inf, 0, mpmath.inf])
@@ -115,7 +122,44 @@ class DotProductKernel:
         self._dm = dual_map(net.activation)
 
     def __repr__(self):
-        return f"DotProductKernel({self.network.describe()})"
+        """One readable line: what the kernel is, and its closed form when that is short.
+
+        >>> from asympt.networks import ntk
+        >>> ntk("relu")
+        DotProductKernel(NTK; 2-layer network (1 hidden layer), activation relu, sigma_w = (1, sqrt(2)), sigma_b = (0, 0), trained: all layers (NTK); k(u) = u*(pi - acos(u))/pi + (u*(pi - acos(u)) + sqrt(1 - u**2))/pi)
+        """
+        from ._symbolic import safe_str
+
+        text = f"DotProductKernel({self._kind_word()}; {self.network.describe()}"
+        if self.closed_form:
+            short = safe_str(self.expr, 160)
+            text += f"; k(u) = {short}" if short else "; k(u): a long closed form (see .expr)"
+        else:
+            text += "; k(u): no closed form (quadrature of the dual maps)"
+        return text + ")"
+
+    def _kind_word(self) -> str:
+        net = self.network
+        if len(net.train) == 2 * net.layers:
+            return "NTK"
+        if net.trained_layers() == [net.layers]:
+            return "NNGP / random-features kernel"
+        return "tangent kernel of the trained layers"
+
+    def _repr_latex_(self) -> str:
+        """LaTeX for notebooks: k(u) in closed form when it is at most 3000 characters, else a description.
+
+        >>> from asympt.networks import nngp
+        >>> print(nngp("erf")._repr_latex_())
+        $k(u) = \\frac{4 \\operatorname{asin}{\\left(\\frac{2 u}{3} \\right)}}{\\pi}$
+        """
+        what = self.network.describe().replace("_", r"\_")
+        if self.closed_form:
+            tex = sympy.latex(self.expr)
+            if len(tex) <= 3000:
+                return f"$k(u) = {tex}$"
+            return rf"$k(u)$: \text{{closed form of {sympy.count_ops(self.expr)} operations ({what})}}"
+        return rf"$k(u)$: \text{{no closed form ({what})}}"
 
     # ---- exact forms -----------------------------------------------------------------------
     @property
@@ -144,10 +188,17 @@ class DotProductKernel:
         """
         if self.expr is not None:
             return sympy.simplify(self.expr.subs(u, 1))
-        import mpmath
+        # At u = 1 every layer sees c = q: V(q, q) = E[s(sqrt(q) z)^2] and Vd(q, q) = E[s'(sqrt(q) z)^2]
+        # are one-dimensional Gaussian moments (30 digits), far cheaper than the Hermite series at rho = 1.
+        from .activations import x as _x
 
-        with mpmath.workdps(40):
-            return sympy.Float(self.mp(mpmath.mpf(1)), 30)
+        net = self.network
+        expr = net.activation.expr
+        dexpr = sympy.diff(expr, _x)
+        qs = variances(net)
+        _, theta = recursion(net, qs[0], lambda l, q, c: _gauss_moment(expr, q),
+                             lambda l, q, c: _gauss_moment(dexpr, q), qs)
+        return sympy.Float(theta, 30)
 
     # ---- numerics ----------------------------------------------------------------------------
     @cached_property
@@ -206,6 +257,48 @@ class DotProductKernel:
                 return mpmath.mpf(sympy.N(exact, mpmath.mp.dps + 5))
         return self._mp_fn(value)
 
+    def evaluate(self, value, digits: int = 15):
+        """k(value) to ``digits`` significant digits, as an :class:`~asympt.precision.Approx`.
+
+        ``value`` is taken exactly (a SymPy Rational, an int, or a decimal/``p/q`` string such as
+        ``"0.3"``: the decimal 3/10, not the nearest binary float). The kernel is evaluated at
+        digits + 10 and digits + 25 working digits; the difference bounds the rounding and
+        cancellation error (for quadrature-only kernels it also tracks the quadrature tolerance,
+        which follows the working precision). End points u = +-1 use the exact values.
+
+        >>> from asympt.networks import ntk
+        >>> a = ntk("relu").evaluate("0.3", 30)       # 0.3 + (0.6 asin(0.3) + sqrt(0.91))/pi
+        >>> format_value(a, 30)
+        '0.661840289041691108785409242929'
+        """
+        import mpmath
+
+        from .activations import _rational
+        from .errors import check_int
+        from .precision import Approx
+
+        digits = check_int("digits", digits, minimum=1, maximum=1000)
+        if isinstance(value, str):
+            val = _rational(value, "u")
+        else:
+            val = sympy.Rational(value) if not isinstance(value, float) else sympy.Rational(repr(value))
+        if not -1 <= val <= 1:
+            raise InvalidInput(f"u must lie in [-1, 1] (u = x.x' on the unit sphere): {value!r}")
+
+        def at(dps):
+            with mpmath.workdps(dps):
+                if abs(val) == 1 and self.expr is not None:
+                    return mpmath.mpf(sympy.N(self._end_values_exact[0 if val == 1 else 1], dps + 5))
+                x0 = mpmath.mpf(val.p) / val.q
+                return +self.mp(x0)
+
+        lo_dps, hi_dps = digits + 10, digits + 25
+        with mpmath.workdps(hi_dps):
+            hi = at(hi_dps)
+            lo = at(lo_dps)
+            err = abs(hi - lo) + abs(hi) * mpmath.mpf(10) ** (-(digits + 20))
+            return Approx(hi, err)
+
     def mp_theta(self, theta):
         """k(cos theta) at the current mpmath precision, with guard digits for theta near 0 or pi."""
         import mpmath
@@ -235,88 +328,319 @@ class DotProductKernel:
         """
         from .expansions import singular_expansion
 
+        from .expansions import default_order
+
         cache = self.__dict__.setdefault("_singular_cache", {})
-        key = (at, order)
+        key = (at, default_order(self.network) if order is None else sympy.Rational(order))
         if key not in cache:
             cache[key] = singular_expansion(self, at, order=order)
         return cache[key]
 
     @property
     def leading_order(self):
-        """Expansion order that is enough for the leading singular term: kink order + 2.
+        """Expansion order that is enough for the leading singular term (None for smooth activations).
 
-        The NTK of a kink of order a has gamma = a - 1/2 and the NNGP a + 1/2 at every depth and bias
-        (THEORY section 4, propagation rule), so terms up to (1 -+ u)^(a+2) contain the leading one with room to spare (a + 1 lost
-        the step kernel's t^(1/2) term to truncation inside the connection formula).
+        Default: kink order a + 2. The NTK of a kink of order a has gamma = a - 1/2 and the NNGP a + 1/2
+        at every depth when the layer slope at rho = 1 is finite (a > 1/2; THEORY section 4), so terms
+        up to (1 -+ u)^(a+2) contain the leading one with room to spare (a + 1 lost the step kernel's
+        t^(1/2) term to truncation inside the connection formula). Deep kernels (3+ layers) whose
+        exponents live on a finer lattice (2a not an integer, or a < 1/2 where the slope is infinite and
+        gamma_L = (a + 1/2)^(L-1)) use the smallest order that still fixes the leading term: the
+        number of terms there grows so fast that a + 2 took minutes (relu^0.75, 3 layers).
         """
-        sm = self.network.activation.smoothness
-        if sm.kind != "kink":
-            return None
-        return sympy.Rational(sm.order) + 2
+        from .expansions import default_order
+
+        return default_order(self.network, leading=True)
+
+    @cached_property
+    def parity_pair(self) -> "ParityPair":
+        """k split as even + odd part, each an exact polynomial in u where provable (else U).
+
+        See :func:`parity_structure`.
+        """
+        return parity_structure(self.network)
 
     def parity(self) -> str | None:
-        """'even'/'odd' when k(-u) = +-k(u) structurally (no bias, activation of definite parity)."""
-        net = self.network
-        act = net.activation
-        if net.has_bias:
-            return None
-        if act.parity == "odd":
+        """'even'/'odd' when k(-u) = +-k(u) is certified (the other parity part is exactly 0), else None.
+
+        >>> from asympt.networks import ntk
+        >>> ntk("erf", 3).parity(), ntk("abs", 2).parity(), ntk("relu").parity()
+        ('odd', 'even', None)
+        """
+        pair = self.parity_pair
+        if _is_poly(pair.even) and pair.even == 0:
             return "odd"
-        if act.parity == "even":
-            # the first layer is odd in u; an even activation makes every later Sigma even
+        if _is_poly(pair.odd) and pair.odd == 0:
             return "even"
         return None
 
     @cached_property
-    def _parity_poly(self):
-        return {0: self._parity_part_degree(0), 1: self._parity_part_degree(1)}
+    def _parity_parts(self):
+        return {0: self._parity_part(0), 1: self._parity_part(1)}
+
+    def parity_part(self, parity: int) -> "ParityPart":
+        """What is certified about the parity-``parity`` part (k(u) + (-1)^p k(-u))/2 of k.
+
+        ``status`` is ``"zero"``, ``"polynomial"`` (exact ``poly`` of degree ``degree``),
+        ``"not polynomial"`` (proved: a singular term at u = +-1 survives on this parity) or
+        ``"undecided"`` (the layers mix the parities and no proof either way was found).
+
+        >>> from asympt.networks import ntk
+        >>> ntk("gelu").parity_part(1)
+        ParityPart(status='polynomial', degree=1, poly=u, reason='odd part of gelu is x/2: the kernel part is exact')
+        """
+        if parity not in (0, 1):
+            raise InvalidInput(f"parity must be 0 (even) or 1 (odd): {parity!r}")
+        return self._parity_parts[parity]
 
     def polynomial_degree(self, parity: int):
         """Degree of the parity-``parity`` part of k when it is a polynomial, else None.
 
         -1 means the part is identically zero. A polynomial part certifies exact zero eigenvalues
         mu_k = 0 for every k of that parity above the degree (P_k is orthogonal to lower degrees).
+        None means "not a polynomial" or "undecided" (see :meth:`parity_part`); it never claims a zero.
 
         >>> from asympt.networks import ntk
         >>> ntk("relu").polynomial_degree(1)     # odd part of the He ReLU NTK is u
         1
         >>> ntk("relu", 3).polynomial_degree(1) is None
         True
+        >>> ntk("gelu").polynomial_degree(1), ntk("sigmoid").polynomial_degree(0)
+        (1, 0)
         """
-        if parity not in (0, 1):
-            raise InvalidInput(f"parity must be 0 (even) or 1 (odd): {parity!r}")
-        return self._parity_poly[parity]
+        return self.parity_part(parity).degree
 
-    def _parity_part_degree(self, p):
-        par = self.parity()
-        if par == "odd" and p == 0 or par == "even" and p == 1:
-            return -1
+    def _parity_part(self, p) -> "ParityPart":
+        name = "even" if p == 0 else "odd"
+        part = self.parity_pair.even if p == 0 else self.parity_pair.odd
+        if _is_poly(part):
+            from .activations import polynomial_parts
+
+            if part == 0:
+                return ParityPart("zero", -1, sympy.S.Zero, f"the {name} part of k vanishes identically")
+            src = polynomial_parts(self.network.activation)[p]
+            why = (f"{name} part of {self.network.activation.name} is {src}" if src is not None and src != 0
+                   else "the activation is a polynomial" if src is not None else "layer algebra")
+            return ParityPart("polynomial", int(sympy.degree(part, u)), part, why + ": the kernel part is exact")
         if self.expr is None:
-            return None
-        act = self.network.activation
-        expr = self.expr.rewrite(sympy.asin)  # acos(-u) = pi - acos(u) becomes visible as asin parity
-        if act.family == "polynomial" or act.smoothness.kind == "polynomial":
-            part = sympy.expand((expr + (-1) ** p * expr.subs(u, -u)) / 2)
-            return _poly_degree(part)
-        # cheap certificate that the part is NOT a polynomial: a non-cancelling singular term
+            from .activations import _known_parts
+
+            certain = _known_parts(self.network.activation) is not None
+            status = "not polynomial" if certain and not self._mixes() else "undecided"
+            return ParityPart(status, None, None, self._undecided_reason(name, certain))
+        return self._closed_form_part(p, name)
+
+    def _mixes(self) -> bool:
+        """True when a layer input may carry both parities (first-layer bias, or depth >= 3)."""
+        return self.network.layers >= 3 or self.network.first_layer_bias
+
+    def _undecided_reason(self, name, certain=True):
+        if self._mixes():
+            return (f"the layers mix the even and odd parts of the activation; no exact polynomial {name} part "
+                    "was found and none is excluded (no exact zeros are claimed)")
+        if certain:
+            # 2 layers, no first-layer bias: the part is a Hermite series with non-negative coefficients
+            return f"the {name} part of the activation is not a polynomial (infinitely many Hermite terms)"
+        return (f"SymPy could not prove the {name} part of the activation a polynomial "
+                "(no exact zeros are claimed)")
+
+    def _closed_form_part(self, p, name) -> "ParityPart":
+        """Closed-form kernels: a surviving singular term proves the part is not a polynomial."""
         try:
             plus = self.singular(1, order=self.leading_order)
             minus = self.singular(-1, order=self.leading_order)
-        except NotSupported:
+        except (NotSupported, NotImplementedError, ValueError):
             plus = minus = None
         if plus is not None and minus is not None:
             lead_p = {(t.nu, t.log_power): t.coeff for t in plus.terms}
             lead_m = {(t.nu, t.log_power): t.coeff for t in minus.terms}
             for key in set(lead_p) | set(lead_m):
                 tot = lead_p.get(key, 0) + (-1) ** p * lead_m.get(key, 0)
-                if sympy.simplify(tot) != 0:
-                    return None
-            if not plus.terms and not minus.terms and act.smoothness.kind != "polynomial":
-                # analytic kernel: a polynomial part only if the activation is a polynomial
-                return None
-        part = (expr + (-1) ** p * expr.subs(u, -u)) / 2
-        part = sympy.simplify(sympy.expand(part))
-        return _poly_degree(part)
+                if not _is_zero(tot):
+                    return ParityPart("not polynomial", None, None,
+                                      f"the {name} part has the non-analytic term t^{key[0]} at u = +-1")
+        expr = self.expr
+        if plus is None or minus is None or expr.has(sympy.hyper) or sympy.count_ops(expr) > 150:
+            return ParityPart("undecided", None, None, f"no singular term proves the {name} part non-polynomial and "
+                              "SymPy does not reduce it to a polynomial (no exact zeros are claimed)")
+        expr = expr.rewrite(sympy.asin)  # acos(-u) = pi - acos(u) becomes visible as asin parity
+        part = sympy.simplify(sympy.expand((expr + (-1) ** p * expr.subs(u, -u)) / 2))
+        deg = _poly_degree(part)
+        if deg is None:
+            return ParityPart("undecided", None, None, f"no singular term proves the {name} part non-polynomial and "
+                              "SymPy does not reduce it to a polynomial (no exact zeros are claimed)")
+        if deg == -1:
+            return ParityPart("zero", -1, sympy.S.Zero, f"the {name} part of k vanishes identically (SymPy)")
+        return ParityPart("polynomial", deg, part, f"SymPy simplifies the {name} part to a polynomial")
+
+
+@dataclass(frozen=True)
+class ParityPart:
+    """Certified status of one parity part of a kernel (see :meth:`DotProductKernel.parity_part`)."""
+
+    status: str
+    degree: int | None
+    poly: object
+    reason: str
+
+
+class _Unknown:
+    """Marker for a parity part not known to be a polynomial."""
+
+    def __repr__(self):
+        return "U"
+
+
+_U = _Unknown()
+
+
+def _padd(a, b):
+    if a is _U or b is _U:
+        return _U
+    return sympy.expand(a + b)
+
+
+def _pmul(a, b):
+    if (a is not _U and a == 0) or (b is not _U and b == 0):
+        return sympy.S.Zero
+    if a is _U or b is _U:
+        return _U
+    return sympy.expand(a * b)
+
+
+class ParityPair:
+    """A function of u split as even + odd part; each part a SymPy polynomial in u or unknown (U).
+
+    The arithmetic of the layer recursion on these pairs carries polynomial parity parts exactly
+    (THEORY section 7): sums and products split as (E1 + O1)(E2 + O2) = (E1 E2 + O1 O2) + (E1 O2 + O1 E2),
+    and a layer map V = V_even + V_odd (the parts of the activation's Hermite series) is applied
+    exactly when its input has a single parity or everything is a polynomial; otherwise both parts
+    of the output become U (the parities mix and nothing is certified).
+    """
+
+    __slots__ = ("even", "odd")
+
+    def __init__(self, even, odd):
+        self.even, self.odd = even, odd
+
+    @staticmethod
+    def _lift(other):
+        if isinstance(other, ParityPair):
+            return other
+        other = sympy.sympify(other)
+        return ParityPair(other, sympy.S.Zero)
+
+    def __add__(self, other):
+        o = self._lift(other)
+        return ParityPair(_padd(self.even, o.even), _padd(self.odd, o.odd))
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self + self._lift(other) * -1
+
+    def __mul__(self, other):
+        o = self._lift(other)
+        even = _padd(_pmul(self.even, o.even), _pmul(self.odd, o.odd))
+        odd = _padd(_pmul(self.even, o.odd), _pmul(self.odd, o.even))
+        return ParityPair(even, odd)
+
+    __rmul__ = __mul__
+
+    def __repr__(self):
+        return f"ParityPair(even={self.even}, odd={self.odd})"
+
+
+def _is_poly(part) -> bool:
+    return part is not _U
+
+
+def _mehler_poly(poly_x, q, c):
+    """V_P(q, c) = E[P(z1) P(z2)] for a polynomial P, as a polynomial in the expression c (Mehler)."""
+    from .dual_kernels import _hermite_coefficients
+
+    if poly_x == 0:
+        return sympy.S.Zero
+    coeffs = _hermite_coefficients(poly_x, q)
+    return sympy.expand(sum(an**2 * (c / q) ** n for n, an in enumerate(coeffs)))
+
+
+def _parity_layer(parts, q_of, c: ParityPair) -> ParityPair:
+    """Apply V (the dual map of the activation whose parity parts are ``parts``) to a pair ``c``.
+
+    ``parts`` = {0: even part, 1: odd part} of the activation (polynomials in x or None); the even
+    part of the activation gives the even part of V in rho, the odd part the odd one (Hermite series:
+    even Hermite indices are even functions). ``q_of()`` returns the layer variance q (only asked for
+    when a polynomial part has to be evaluated).
+    """
+    from .activations import x as _x
+
+    E, O = c.even, c.odd
+    deg = {p: (None if parts[p] is None else sympy.Poly(parts[p], _x).degree() if parts[p] != 0 else -1)
+           for p in (0, 1)}
+
+    def apply(p, arg):
+        """V_p(arg): 0, a polynomial in u, or U."""
+        if deg[p] is None:
+            return _U
+        if deg[p] == -1:
+            return sympy.S.Zero
+        if deg[p] == 0:  # a constant part gives the constant V = part^2, whatever the argument
+            return sympy.expand(parts[p] ** 2)
+        if arg is _U:
+            return _U
+        return _mehler_poly(parts[p], q_of(), arg)
+
+    if _is_poly(O) and O == 0:  # even input: V(E) is even
+        return ParityPair(_padd(apply(0, E), apply(1, E)), sympy.S.Zero)
+    if _is_poly(E) and E == 0:  # odd input: V_even(O) is even, V_odd(O) odd
+        return ParityPair(apply(0, O), apply(1, O))
+    # mixed parities: exact only when the whole map is a polynomial and both parts are known
+    if deg[0] is not None and deg[1] is not None and _is_poly(E) and _is_poly(O):
+        total = _padd(apply(0, E + O), apply(1, E + O))
+        flipped = total.subs(u, -u)
+        return ParityPair(sympy.expand((total + flipped) / 2), sympy.expand((total - flipped) / 2))
+    if deg[0] == -1 and deg[1] == -1:
+        return ParityPair(sympy.S.Zero, sympy.S.Zero)
+    return ParityPair(_U, _U)
+
+
+def _derivative_parts(parts):
+    """Parity parts of s' from those of s: (s_odd)' is even, (s_even)' is odd."""
+    from .activations import x as _x
+
+    return {0: None if parts[1] is None else sympy.expand(sympy.diff(parts[1], _x)),
+            1: None if parts[0] is None else sympy.expand(sympy.diff(parts[0], _x))}
+
+
+def parity_structure(net: Network) -> ParityPair:
+    """The trained kernel of ``net`` as a :class:`ParityPair` (exact polynomial parts where provable).
+
+    >>> from asympt.networks import network
+    >>> parity_structure(network("gelu", 2))      # odd part x/2: NNGP 2 (u/4) plus NTK term 2 (1/4) u
+    ParityPair(even=U, odd=u)
+    >>> parity_structure(network("sigmoid", 2, train="last"))   # even part 1/2: sigma_w^2 (1/2)^2
+    ParityPair(even=1/2, odd=U)
+    """
+    from .activations import polynomial_parts
+
+    parts = polynomial_parts(net.activation)
+    dparts = _derivative_parts(parts)
+
+    class _Q:
+        def __getitem__(self, i):
+            return lambda: variances(net)[i]
+
+    s1 = ParityPair(net.sigma_b[0] ** 2, net.sigma_w[0] ** 2 * u)
+    _, theta = recursion(net, s1, lambda l, q, c: _parity_layer(parts, q, c),
+                         lambda l, q, c: _parity_layer(dparts, q, c), _Q())
+    return theta
+
+
+def _is_zero(expr) -> bool:
+    from .expansions import _is_zero as is_zero
+
+    return is_zero(expr)
 
 
 def _poly_degree(part):
@@ -334,3 +658,19 @@ def check_kernel(kernel) -> DotProductKernel:
 
 
 __all__ += ["check_kernel", "NotSupported"]
+
+
+def format_value(approx, digits: int) -> str:
+    """The digits of ``approx`` that are both requested and covered by its error bound.
+
+    Formatting happens at the value's own precision (converting to an mpf at the default 15
+    digits first would print a float64's binary expansion beyond the 16th digit).
+    """
+    import mpmath
+
+    from .precision import format_sig
+
+    with mpmath.workdps(digits + 10):
+        val = +approx.value
+        err = max(abs(approx.abs_error), abs(val) * mpmath.mpf(10) ** (-digits))
+        return format_sig(val, err, max_digits=digits)
