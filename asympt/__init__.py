@@ -6,7 +6,7 @@ The public API is loaded lazily (PEP 562) so that ``import asympt`` and ``asympt
 >>> k = asympt.ntk("relu")                     # He 2-layer ReLU NTK on the sphere
 >>> k.value_at_one
 2
->>> asympt.loss_law(k, dim=3, target="neuron").xi       # THEORY section 7 worked case
+>>> asympt.loss_law(k, dim=3, target="neuron").xi       # theory section 7 worked case
 1
 """
 

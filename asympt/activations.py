@@ -2,7 +2,7 @@
 
 An :class:`Activation` knows its formula (a SymPy expression in ``x``), its parity, its
 homogeneity degree (x_+^a is homogeneous of degree a), its smoothness class (the order of its
-kink, or which analytic class its dual kernel falls in; THEORY section 7) and which dual map
+kink, or which analytic class its dual kernel falls in; theory section 7) and which dual map
 computes E[s(z1) s(z2)] and E[s'(z1) s'(z2)] (:mod:`asympt.dual_kernels`).
 
 Names understood by :func:`activation`:
@@ -419,7 +419,7 @@ def _guess_smoothness(expr) -> Smoothness:
 
 
 # ----------------------------------------------------------------------------------------------
-# Parity split s = s_even + s_odd and its polynomial parts (THEORY section 7, parity caveat)
+# Parity split s = s_even + s_odd and its polynomial parts (theory section 7, parity caveat)
 # ----------------------------------------------------------------------------------------------
 
 _HALF = sympy.Rational(1, 2)
@@ -475,7 +475,7 @@ def polynomial_parts(act: Activation) -> dict:
     A polynomial part is certified exactly: from the definition for registry activations, and for
     expressions by SymPy proving (s(x) +- s(-x))/2 equal to a polynomial (expand, then simplify on
     small trees); None means "not a polynomial, or not proved to be one". A part that is 0 means the
-    activation has definite parity. THEORY section 7: a polynomial parity part of degree m makes
+    activation has definite parity. theory section 7: a polynomial parity part of degree m makes
     the same parity part of the 2-layer kernel (no bias) a polynomial of degree m.
 
     >>> polynomial_parts(activation("gelu"))[1]

@@ -8,7 +8,7 @@
 * **loss**: the empirical gradient-flow loss L_N(t) = 1/2 sum_i c_i^2 exp(-2 lambda_i t) of the sampled
   target (c_i its coefficients on the Gram eigenvectors) against the exact population curve and the
   fitted exponent against the closed-form xi. On non-uniform sphere data and on data in R^d this is the
-  universality check of THEORY section 8 (exponents independent of the density);
+  universality check of theory section 8 (exponents independent of the density);
 * **finite-width**: real numpy networks' empirical NTK against the analytic kernel (relative Frobenius
   error ~ width^-1/2, and the mean over seeds), and full-batch gradient descent of those networks
   against the kernel prediction (I - eta Theta/n)^s r_0 on the same points;
@@ -438,7 +438,7 @@ def run_checks(kernel, dim: int, target, *, data: str = "sphere", n: int = 4000,
     euclid = data in ("gaussian", "cube")
     if euclid and not kernel.network.first_layer_bias:
         raise InvalidInput(f"data {data!r} lies in R^{dim}: the network needs a first-layer bias (--bias), "
-                           "THEORY section 8")
+                           "theory section 8")
     say = progress or (lambda stage: None)
     predicted = dict(predicted or {})
     law = _law(kernel, dim, target, data)
@@ -730,7 +730,7 @@ def _spectrum_rows(kernel, dim, data, samples, win, pop, predicted, plot):
     verdict, tol, parts = _exponent_verdict(nu_hat, nu_closed, exact_now, exact_far, exact_far4, st,
                                             data == "sphere")
     nu_f = float(nu_closed)
-    where = "density-independent (THEORY section 8)" if data != "sphere" else "Funk-Hecke closed form"
+    where = "density-independent (theory section 8)" if data != "sphere" else "Funk-Hecke closed form"
     rows.append(CheckRow(
         "spectrum", f"nu fit, n in [{lo}, {hi}]",
         f"{nu_closed} = {_g(nu_f, 4)}" + (f" (window: {_g(parts['predicted_window'], 4)})"
@@ -836,7 +836,7 @@ def _loss_rows(dim, data, law, samples, win, pop, predicted, plot):
                                             data == "sphere")
     xi_f = float(xi_closed)
     euclid = data in ("gaussian", "cube")
-    rule = "intrinsic-dimension rule (THEORY section 8)" if euclid else "closed form (THEORY section 7)"
+    rule = "intrinsic-dimension rule (theory section 8)" if euclid else "closed form (theory section 7)"
     c_hat = float(L_emp[0] * times[0] ** xi_hat) if math.isfinite(xi_hat) else float("nan")
     rows.append(CheckRow(
         "loss", f"xi fit, t in [{_g(t_lo, 2)}, {_g(t_hi, 2)}]",
@@ -1011,7 +1011,7 @@ def _high_precision_checks(kernel, dim, target, law, plot, predicted=None):
             kk = k if dl.approx(k) not in (None, 0) else k + 1
             mu = spec[kk].value
             ratios.append((kk, float(mu / (scale * mpmath.mpf(str(sympy.N(dl.approx(kk), 30)))))))
-        # mu_k / law = 1 + c/k + O(1/k^2) (THEORY section 5): Richardson in k removes the 1/k term; the
+        # mu_k / law = 1 + c/k + O(1/k^2) (theory section 5): Richardson in k removes the 1/k term; the
         # change of the extrapolated limit between the last two pairs estimates the next term
         (k1, _), (k2, _) = ratios[-2], ratios[-1]
         alpha_exact = -math.log(float(spec[k2].value / spec[k1].value)) / math.log(k2 / k1)

@@ -90,7 +90,7 @@ def check_plot_target(path: str) -> None:
 @click.option("--data", type=click.Choice(["sphere", "vmf", "gaussian", "cube"]), default="sphere",
               show_default=True,
               help="sphere: uniform on S^(d-1); vmf: a von Mises-Fisher mixture on S^(d-1) (non-uniform); "
-                   "gaussian / cube: points in R^d (need --bias; THEORY section 8).")
+                   "gaussian / cube: points in R^d (need --bias; theory section 8).")
 @click.option("--n", "n", type=click.IntRange(200, 40000), default=4000, show_default=True,
               help="Number of sampled points N (the Gram matrix needs 8 N^2 bytes).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed.")

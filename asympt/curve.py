@@ -1,13 +1,13 @@
 """Exact loss curves L(t) = 1/2 sum_k e_k exp(-2 mu_k t) at high precision.
 
-The sum is split at a degree K (THEORY section 9.7):
+The sum is split at a degree K (theory section 9.7):
 
     2 L(t) = sum_{k <= K} e_k exp(-2 mu_k t) + tail(K+1) - sum_{k > K} e_k (1 - exp(-2 mu_k t)),
 
 with tail(K+1) = ||f*||^2 - sum_{k <= K} e_k exact, so the infinitely many unlearned high degrees
 are counted exactly. The last sum is a small correction (2 mu_k t << 1 for k > K); it is summed by
 Euler-Maclaurin (``mpmath.nsum``) over each parity class with the asymptotic laws
-mu_k ~ Gamma-ratio approximant (THEORY section 9.5) and e_k ~ B_p k^-beta. Its error is bounded by
+mu_k ~ Gamma-ratio approximant (theory section 9.5) and e_k ~ B_p k^-beta. Its error is bounded by
 the relative error of those laws at k = K times the correction itself, and reported.
 
 Entry point: :func:`loss_curve`. The local exponent -dlog L/dlog t is computed from the same sums
@@ -45,7 +45,7 @@ class CurvePoint:
     slope: mpmath.mpf  # local exponent -dlog L / dlog t
     law: mpmath.mpf | None  # the asymptotic law's value at t (C t^-xi + L_inf, D (ln 2t)^-a + L_inf, ...)
     kstar: int | None = None  # first occupied degree with 2 mu_k t < 1
-    kstar_form: mpmath.mpf | None = None  # 1/2 sum_{k >= K*} e_k (THEORY section 7, analytic kernels)
+    kstar_form: mpmath.mpf | None = None  # 1/2 sum_{k >= K*} e_k (theory section 7, analytic kernels)
     slope_error: mpmath.mpf = mpmath.mpf(0)  # bound on the local exponent's error (from the sums' bounds)
     L_inf: mpmath.mpf = mpmath.mpf(0)  # the law's plateau: the ratio compares the approaches L - L_inf
 
@@ -116,7 +116,7 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
     correction beyond ``kmax`` is not small the result says so through its error bound.
 
     >>> from asympt.networks import ntk
-    >>> pts = loss_curve(ntk("relu"), 3, "neuron", [100])      # THEORY section 7: 24 t L = 0.734594
+    >>> pts = loss_curve(ntk("relu"), 3, "neuron", [100])      # theory section 7: 24 t L = 0.734594
     >>> mpmath.nstr(24 * 100 * pts[0].loss.value, 6)
     '0.734594'
     """
@@ -186,7 +186,7 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
             slope_err = (t * (derr_mu + dcorr_err) / 2 + abs(slope) * err) / abs(loss) if loss != 0 else mpmath.inf
             slope_err += abs(slope) * mpmath.mpf(10) ** (-(dps - 5))
             lawv = law.value(t) if law is not None else None
-            # the K*(t) form of THEORY section 7: modes with 2 mu_k t >= 1 are learned, the rest are not
+            # the K*(t) form of theory section 7: modes with 2 mu_k t >= 1 are learned, the rest are not
             kstar = next((k for k in range(len(es)) if es[k] != 0 and mus[k] != 0 and 2 * mus[k] * t < 1), None)
             kform = (norm2 - mpmath.fsum(e for e, m in zip(es, mus) if 2 * m * t >= 1)) / 2
             linf = mpmath.mpf(sympy.N(law.L_inf, dps)) if law is not None else mpmath.mpf(0)
@@ -205,7 +205,7 @@ def _exact_norm(target, dim):
 def _analytic_energy(target, dim, parity):
     """e_k as an analytic function of real k on one parity class, where the target allows it.
 
-    t_+^b neuron (THEORY section 6): e_k = N(d,k) s_k^2 and, by the reflection formula,
+    t_+^b neuron (theory section 6): e_k = N(d,k) s_k^2 and, by the reflection formula,
     1/Gamma(1 + (b-k)/2)^2 = Gamma((k-b)/2)^2 sin^2(pi (k-b)/2) / pi^2 with sin^2 constant on a parity
     class; N(d,k) = (2k + d - 2) Gamma(k + d - 2) / (Gamma(k + 1) Gamma(d - 1)). Sobolev and power-law
     classes are analytic by definition. Returns None otherwise (the caller then uses B k^-beta).
@@ -262,7 +262,7 @@ def _correction(dl, tl, target, dim, K, t, mus, es, tail_p=None):
         if law.kind != "power":
             # faster than any power (analytic kernel): no law to sum, so the correction is bounded, not
             # summed: sum_{k>K} e_k (1 - exp(-2 mu_k t)) <= 2 t mu_K tail(K), assuming mu_k decreases
-            # beyond the last computed degree K (true for the geometric and faster decays of THEORY 7)
+            # beyond the last computed degree K (true for the geometric and faster decays of theory 7)
             kl = K if K % 2 == p else K - 1
             bound = 2 * t * abs(mus[kl]) * abs(tail_p) if kl >= 0 else mpmath.inf
             if bound > abs(tail_p) * mpmath.mpf("1e-3"):

@@ -1,7 +1,7 @@
 """Asymptotic law of the Gegenbauer eigenvalues of a dot-product kernel on S^(d-1).
 
 If k(u) = analytic + c_+ (1 - u)^g+ + ... near u = 1 and analytic + c_- (1 + u)^g- + ... near
-u = -1 (non-integer g, or a (1 -+ u)^n log(1 -+ u) term for integer n), then (THEORY section 5)
+u = -1 (non-integer g, or a (1 -+ u)^n log(1 -+ u) term for integer n), then (theory section 5)
 
     mu_k = [c_+ M(g+, d) + (-1)^k c_- M(g-, d)] k^-(d - 1 + 2g) (1 + O(1/k)),
 
@@ -11,7 +11,7 @@ have different exponents, the smaller one wins on both parities. A parity class 
 k(u) is a polynomial of degree m has **exact** zeros mu_k = 0 for k > m (certified structurally by
 :meth:`DotProductKernel.polynomial_degree`, never by a threshold).
 
-Eigen-index form (THEORY section 1): ordering the eigenvalues with multiplicity N(d, k),
+Eigen-index form (theory section 1): ordering the eigenvalues with multiplicity N(d, k),
 lambda_n ~ Lambda n^-nu with nu = alpha/(d - 1) and Lambda = (sum_p A_p^(1/nu) / (d-1)!)^nu, which
 gives A ((d-1)!/2)^-nu when A_even = A_odd and A ((d-1)!)^-nu for one parity class.
 
@@ -134,7 +134,7 @@ class DecayLaw:
         return law.A * sympy.Integer(k) ** (-law.alpha)
 
     def gamma_ratio_mp(self, k: int):
-        """Uniform approximant sum_ends c (+-1)^k mu_k[(1 -+ u)^g] (THEORY section 9.5) as mpmath.
+        """Uniform approximant sum_ends c (+-1)^k mu_k[(1 -+ u)^g] (theory section 9.5) as mpmath.
 
         Much closer to mu_k than A k^-alpha at moderate k (d = 10 bias NTK: 1.0011 vs 1.32 at k = 100).
         """
@@ -233,7 +233,7 @@ def decay_law(kernel, dim: int) -> DecayLaw:
     """Asymptotic law of the eigenvalues mu_k of ``kernel`` on S^(dim-1).
 
     >>> from asympt.networks import ntk
-    >>> law = decay_law(ntk("relu"), 3)          # THEORY section 5 table: A_even = 2^(d-1) Gamma(d/2)^2 / pi^2
+    >>> law = decay_law(ntk("relu"), 3)          # theory section 5 table: A_even = 2^(d-1) Gamma(d/2)^2 / pi^2
     >>> law.alpha, law.A(0), law.A(1), law.zero_degrees
     (3, 1/pi, 0, 'odd k > 1')
     """
@@ -310,11 +310,11 @@ class SmoothClass:
         rho = R + sqrt(R^2 - 1) is the parameter of that ellipse. ``rho`` is exact (SymPy) where the
         singularity is known in closed form (erf networks), else a Float with ``rho_error``.
       * ``"stretched"``: ln mu_k = -c k^(2/3) (1 + o(1)), c = (3/2) (2 tau_q)^(2/3) for an activation
-        analytic in the strip |Im x| < tau, tau_q = tau/sqrt(q) (THEORY section 7, derived, not proved).
+        analytic in the strip |Im x| < tau, tau_q = tau/sqrt(q) (theory section 7, derived, not proved).
       * ``"super"``: k(u) entire: ln mu_k = -c k ln k (1 + o(1)), c = 1 for the sin/cos kernels
-        (mu_k ~ e^-q Gamma(d/2) (q/2)^k / Gamma(k + d/2), THEORY section 7).
+        (mu_k ~ e^-q Gamma(d/2) (q/2)^k / Gamma(k + d/2), theory section 7).
     ``c`` or ``rho`` is None when the constant is not derived for this network (the class still is).
-    ``status`` is the THEORY tag of the claim: "V", "D" or "U".
+    ``status`` is the theory tag of the claim: "V", "D" or "U".
     """
 
     kind: str
@@ -403,7 +403,7 @@ def smooth_class(kernel, dim: int) -> SmoothClass:
     """The decay class of mu_k for a kernel with no power-law singular term (see :class:`SmoothClass`).
 
     >>> from asympt.networks import ntk
-    >>> sc = smooth_class(ntk("erf"), 3)       # THEORY section 7: R = 3/2, rho = (3 + sqrt(5))/2
+    >>> sc = smooth_class(ntk("erf"), 3)       # theory section 7: R = 3/2, rho = (3 + sqrt(5))/2
     >>> sc.kind, sc.R, sympy.simplify(sc.rho - (3 + sympy.sqrt(5)) / 2)
     ('geometric', 3/2, 0)
     """
@@ -423,7 +423,7 @@ def smooth_class(kernel, dim: int) -> SmoothClass:
             return SmoothClass("geometric", tidy_constant(rho) if err == 0 else rho, err, R, status="V" if two else "D",
                                note=note)
         if act.name == "gelu" and two:
-            # Phi / GELU dual maps are arcsin(q rho/(1 + q))-type: singular at rho = (1 + q)/q (THEORY 7, [D]);
+            # Phi / GELU dual maps are arcsin(q rho/(1 + q))-type: singular at rho = (1 + q)/q (theory 7, [D]);
             # rho = (sw^2 u + sb^2)/q gives u = (1 + sw^2)/sw^2
             sw2 = net.sigma_w[0] ** 2
             R = (1 + sw2) / sw2
@@ -436,7 +436,7 @@ def smooth_class(kernel, dim: int) -> SmoothClass:
             q = net.sigma_w[0] ** 2
             c = tidy_constant(sympy.Rational(3, 2) * (2 * sm.tau / sympy.sqrt(q)) ** sympy.Rational(2, 3))
         return SmoothClass("stretched", c=c, status="D",
-                           note="saddle point over the Hermite series (THEORY section 7)")
+                           note="saddle point over the Hermite series (theory section 7)")
     if sm.kind == "entire":
         return SmoothClass("super", c=sympy.S.One if two else None, status="D" if two else "U",
                            note="entire kernel of exponential type" if two else "composition of entire maps")

@@ -2,7 +2,7 @@
 
 (z1, z2) is a centred Gaussian pair with Var z1 = Var z2 = q and Cov = c (on the sphere every
 layer has a constant diagonal variance q, so equal variances suffice); rho = c / q.
-Closed forms (THEORY section 2; Cho & Saul 2009 for the arc-cosine family, Williams 1997 for
+Closed forms (theory section 2; Cho & Saul 2009 for the arc-cosine family, Williams 1997 for
 erf, Daniely, Frostig & Singer 2016 for the dual-activation view):
 
 * x_+^a (homogeneous of degree a): V = q^a E_a(rho), Vd = a^2 q^(a-1) E_(a-1)(rho), with
@@ -70,7 +70,7 @@ def arccos_kernel_E(a) -> sympy.Expr:
         J = sympy.expand_trig(J)
         J = J.subs({sympy.cos(_th): r, sympy.sin(_th): _sqrt1m(r)}).subs(_th, sympy.acos(r))
         return sympy.expand(J / (2 * sympy.pi))
-    # general real a > -1/2: hypergeometric form (THEORY section 2)
+    # general real a > -1/2: hypergeometric form (theory section 2)
     h1 = sympy.hyper([-a / 2, -a / 2], [sympy.Rational(1, 2)], r**2)
     h2 = sympy.hyper([(1 - a) / 2, (1 - a) / 2], [sympy.Rational(3, 2)], r**2)
     return 2**a / (4 * sympy.pi) * (sympy.gamma((a + 1) / 2) ** 2 * h1 + 2 * r * sympy.gamma(a / 2 + 1) ** 2 * h2)

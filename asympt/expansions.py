@@ -5,9 +5,9 @@ Near u = 1 (t = 1 - u) and u = -1 (t = 1 + u) a dot-product kernel reads
     k = (analytic in t) + sum_j c_j t^(nu_j) log(t)^(m_j),
 
 and only the non-analytic terms (nu not an integer, or m > 0) shape the eigenvalue decay:
-mu_k ~ [c(+1) + (-1)^k c(-1)] M(nu, d) k^-(d - 1 + 2 nu) (Bietti & Bach 2021; THEORY section 5).
+mu_k ~ [c(+1) + (-1)^k c(-1)] M(nu, d) k^-(d - 1 + 2 nu) (Bietti & Bach 2021; theory section 5).
 
-Method (THEORY section 4, "propagation rule"): the layer recursion of :mod:`asympt.networks` is
+Method (theory section 4, "propagation rule"): the layer recursion of :mod:`asympt.networks` is
 run in :class:`~asympt.gseries.GSeries` arithmetic. Each layer's covariance Sigma^l is expanded
 around its value at the base point; the dual map is expanded there: Taylor series at interior
 points (|c0| < q), and the one-variable Puiseux/log expansion at the end points c0 = +-q, where
@@ -174,7 +174,7 @@ def _Ea_endpoint_log(a, side, order, s, w, rho, K, A0, A1, nmax):
 
     Regular terms below s^n come from the finite part of the connection formula; the log
     coefficient is the residue of c_+(a) = Gamma(a+1)^2 Gamma(-a-1/2) / (2 sqrt2 pi^(3/2)) at a
-    (THEORY section 4). At rho = -1 the coefficient -cos(pi a) c_+ stays finite, so E_a is
+    (theory section 4). At rho = -1 the coefficient -cos(pi a) c_+ stays finite, so E_a is
     analytic there; we return its (vanishing) Taylor part to O(s^n).
     """
     n = int(a + sympy.Rational(1, 2))
@@ -338,7 +338,7 @@ def singular_expansion(kernel_or_net, at: int = 1, order=None) -> SingularExpans
 def expected_gamma(net):
     """Leading exponent at u = +1 of an x_+^a network kernel without first-layer bias, or None.
 
-    THEORY section 4: for a > 1/2 the slope of every layer map at rho = 1 is finite, so the NTK keeps
+    theory section 4: for a > 1/2 the slope of every layer map at rho = 1 is finite, so the NTK keeps
     gamma = a - 1/2 and the NNGP a + 1/2 at every depth. For a < 1/2 the NNGP layer map is
     1 - rho' ~ C (1 - rho)^(a + 1/2) (infinite slope), so composing L - 1 of them gives
     gamma_L = (a + 1/2)^(L - 1) (3-layer step: 1/4).

@@ -5,7 +5,7 @@ an integer) plus a remainder ``O(t**order)``: every term whose size exceeds ``t*
 known exactly. This is the arithmetic behind the local expansions of deep kernels: power series
 at u = 0 (integer exponents only) and singular expansions at u = +1 and u = -1, where a layer
 map F(rho) = F_reg(rho) + c (1 - rho)^gamma + ... is composed with the inner layer's expansion
-(the "propagation rule" of THEORY section 4: exponents take the minimum, coefficients add).
+(the "propagation rule" of theory section 4: exponents take the minimum, coefficients add).
 
 Remainder bookkeeping is conservative: a product with a factor whose leading term carries a
 logarithm loses the terms that sit exactly at the remainder's exponent.

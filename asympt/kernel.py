@@ -341,7 +341,7 @@ class DotProductKernel:
         """Expansion order that is enough for the leading singular term (None for smooth activations).
 
         Default: kink order a + 2. The NTK of a kink of order a has gamma = a - 1/2 and the NNGP a + 1/2
-        at every depth when the layer slope at rho = 1 is finite (a > 1/2; THEORY section 4), so terms
+        at every depth when the layer slope at rho = 1 is finite (a > 1/2; theory section 4), so terms
         up to (1 -+ u)^(a+2) contain the leading one with room to spare (a + 1 lost the step kernel's
         t^(1/2) term to truncation inside the connection formula). Deep kernels (3+ layers) whose
         exponents live on a finer lattice (2a not an integer, or a < 1/2 where the slope is infinite and
@@ -512,7 +512,7 @@ class ParityPair:
     """A function of u split as even + odd part; each part a SymPy polynomial in u or unknown (U).
 
     The arithmetic of the layer recursion on these pairs carries polynomial parity parts exactly
-    (THEORY section 7): sums and products split as (E1 + O1)(E2 + O2) = (E1 E2 + O1 O2) + (E1 O2 + O1 E2),
+    (theory section 7): sums and products split as (E1 + O1)(E2 + O2) = (E1 E2 + O1 O2) + (E1 O2 + O1 E2),
     and a layer map V = V_even + V_odd (the parts of the activation's Hermite series) is applied
     exactly when its input has a single parity or everything is a polynomial; otherwise both parts
     of the output become U (the parities mix and nothing is certified).

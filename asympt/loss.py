@@ -1,6 +1,6 @@
 """Large-time law of the population loss under kernel gradient flow on S^(d-1).
 
-Gradient flow on L = 1/2 ||f - f*||^2 in the linearised regime with f_0 = 0 gives (THEORY section 7)
+Gradient flow on L = 1/2 ||f - f*||^2 in the linearised regime with f_0 = 0 gives (theory section 7)
 
     L(t) = 1/2 sum_k e_k exp(-2 mu_k t),
 
@@ -13,7 +13,7 @@ e_k ~ B k^-beta, that class contributes
 and the slowest classes win (Velikanov & Yarotsky 2021 for the spectral form; Bietti & Bach 2021
 for the eigenvalue exponents). Energy on degrees with mu_k = 0 exactly is never learned: a plateau
 L_inf = 1/2 sum_{mu_k = 0} e_k. Finitely many occupied degrees give an exponential law; kernels
-smooth at u = +-1 give logarithmic laws (THEORY section 7, 'Analytic activations').
+smooth at u = +-1 give logarithmic laws (theory section 7, 'Analytic activations').
 
 :func:`loss_law` never forces a number: its result says which of power, exponential, logarithmic
 or plateau applies, and why.
@@ -51,7 +51,7 @@ class ParityTerm:
     law: str = ""  # the law of this class: power, log-periodic, power-like, logarithmic, sub-/super-polynomial
     key: tuple = ()  # slowness order (see the pair table above _pair); () for classes without a law
     form: str = ""  # the leading form in words
-    tag: str = ""  # THEORY tag of the claim: V, D or U
+    tag: str = ""  # theory tag of the claim: V, D or U
     params: tuple = ()  # (name, value) pairs of the law's constants
 
 
@@ -85,7 +85,7 @@ class LossLaw:
     lr: object = None
     approach_kind: str | None = None  # the law of L(t) - L_inf (= kind unless kind == "plateau")
     never_learned: str = ""  # the degrees with mu_k = 0 exactly, in words ("" if none)
-    status: str = ""  # THEORY tag of the approach law: V (verified), D (derived, not proved), U
+    status: str = ""  # theory tag of the approach law: V (verified), D (derived, not proved), U
     params: tuple = ()  # (name, value) constants of the approach law: ("D", .), ("log_exponent", .), ...
 
     def value(self, t):
@@ -195,11 +195,11 @@ def loss_law(kernel, dim: int, target, *, data: str = "sphere", lr=None) -> Loss
 
     ``target`` is a :class:`asympt.targets.Target` or a spec string (``neuron``, ``sobolev:2``, ...;
     see :func:`asympt.targets.parse_target`). ``data='euclidean'`` applies the intrinsic-dimension
-    rule of THEORY section 8 (inputs in R^d with a density, network with a first-layer bias).
+    rule of theory section 8 (inputs in R^d with a density, network with a first-layer bias).
     ``lr`` (learning rate eta) switches to discrete gradient descent, L_n ~ L(eta n).
 
     >>> from asympt.networks import ntk
-    >>> law = loss_law(ntk("relu"), 3, "neuron")        # THEORY section 7 worked case: xi = 1, C = 1/24
+    >>> law = loss_law(ntk("relu"), 3, "neuron")        # theory section 7 worked case: xi = 1, C = 1/24
     >>> law.kind, law.xi, law.C
     ('power', 1, 1/24)
     """
@@ -413,7 +413,7 @@ def _parity_energy_beyond(target, dim, parity, m):
 # Kernel classes: power mu ~ A k^-alpha | geometric mu ~ rho^-k | stretched ln mu ~ -c k^(2/3) |
 # super ln mu ~ -c_mu k ln k.  Target classes: power e ~ B k^-beta | geometric e ~ sigma^-k |
 # super ln e ~ -c k ln k | finite.
-#   power x power: C t^-xi, xi = (beta - 1)/alpha (Tauberian, THEORY 7) [V]
+#   power x power: C t^-xi, xi = (beta - 1)/alpha (Tauberian, theory 7) [V]
 #   power x geometric: Laplace method over k: ln L ~ -((alpha+1)/alpha) (ln sigma)^(alpha/(alpha+1)) (2 A alpha t)^(1/(alpha+1))
 #   power x super: ln L ~ -c (1 + 1/alpha) k* ln k*, k*^(alpha+1) ln k* = 2 A alpha t/c
 #   geometric/stretched/super x power: sharp cut at K*: L ~ B K*^(1-beta)/(4 (beta - 1))
@@ -854,12 +854,12 @@ def _finite_target(kernel, dim, target, dl, expl) -> LossLaw:
 def _euclidean(kernel, dim, target) -> LossLaw:
     net = kernel.network
     if not net.first_layer_bias:
-        raise InvalidInput("data 'euclidean' needs a network with a first-layer bias (--bias): THEORY section 8 "
+        raise InvalidInput("data 'euclidean' needs a network with a first-layer bias (--bias): theory section 8 "
                            "maps R^d inputs to the sphere S^d through the bias coordinate")
     plus = kernel.singular(1)
     if not plus.terms:
         raise NotSupported("data 'euclidean': the kernel is smooth at u = 1 (no power-law singularity), so the "
-                           "intrinsic-dimension rule (THEORY section 8) gives no exponent; the eigenvalue decay of an "
+                           "intrinsic-dimension rule (theory section 8) gives no exponent; the eigenvalue decay of an "
                            "analytic kernel on a domain of R^d (faster than every power of n) and its loss law are "
                            "not derived")
     gam = plus.leading.nu
@@ -876,7 +876,7 @@ def _euclidean(kernel, dim, target) -> LossLaw:
         xi = 2 * val / (m + 2 * gam)
         what = f"Sobolev tail s = {val}: xi = 2s/(m + 2 gamma)"
     expl = (f"Data: inputs in R^{dim} with a density; with the first-layer bias they live on an open piece of "
-            f"S^{dim}, intrinsic dimension m = {dim} (THEORY section 8, intrinsic-dimension rule, derived "
+            f"S^{dim}, intrinsic dimension m = {dim} (theory section 8, intrinsic-dimension rule, derived "
             "and supported numerically, not proved).",
             f"Kernel: leading singular exponent at u = 1: gamma = {gam} (k ~ c |x - x'|^(2 gamma) on the diagonal).",
             f"Target: {target.describe()}; {what} = {xi}.",

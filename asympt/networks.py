@@ -1,7 +1,7 @@
 """Deep fully connected networks -> NNGP and NTK as dot-product kernels on the sphere.
 
 Recursion (infinite width, NTK parameterisation; Neal 1996, Lee et al. 2018, Jacot et al. 2018;
-THEORY section 3), with q_l = Sigma^l(x, x) constant on the sphere:
+theory section 3), with q_l = Sigma^l(x, x) constant on the sphere:
 
     Sigma^1 = sw_1^2 u + sb_1^2
     Sigma^(l+1) = sw_(l+1)^2 V(q_l, Sigma^l) + sb_(l+1)^2,   Sigmadot^(l+1) = sw_(l+1)^2 Vd(q_l, Sigma^l)

@@ -1,6 +1,6 @@
 """Dual maps without a closed form (tanh, GELU, SiLU, sigmoid, softplus, user expressions).
 
-Mehler's formula (THEORY section 2): with normalised probabilists' Hermite polynomials
+Mehler's formula (theory section 2): with normalised probabilists' Hermite polynomials
 h_n = He_n / sqrt(n!) and a_n(q) = E[s(sqrt(q) z) h_n(z)], z ~ N(0, 1),
 
     V(q, c) = sum_n a_n(q)^2 rho^n,        rho = c / q,

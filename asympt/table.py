@@ -2,7 +2,7 @@
 
 A row is one setting (activation, layers, bias, trained layers, data, target, dimension d) and its
 large-time loss law from :func:`asympt.loss.loss_law` (kind, xi, C, L_inf, alpha, beta, nu, kappa)
-with the eigenvalue constants A_even, A_odd of :func:`asympt.decay.decay_law` (THEORY sections 5, 7, 8).
+with the eigenvalue constants A_even, A_odd of :func:`asympt.decay.decay_law` (theory sections 5, 7, 8).
 The quantities are assembled by :func:`asympt.report.xi_report`, the same function behind
 ``asympt xi --json``, so a table row and ``asympt xi`` never disagree.
 
@@ -56,7 +56,7 @@ DIGITS = 12
 
 @dataclass(frozen=True)
 class Grid:
-    """A grid of settings. ``data = "euclidean"`` is crossed with ``bias = "1"`` only (THEORY section 8
+    """A grid of settings. ``data = "euclidean"`` is crossed with ``bias = "1"`` only (theory section 8
     needs a first-layer bias: without it the setting is undefined)."""
 
     activations: tuple = ACTIVATIONS
@@ -234,7 +234,7 @@ def _note(law) -> str:
         text = ("energy on degrees with mu_k = 0 is never learned; L(t) - L_inf ~ C t^-xi" if law.xi is not None
                 else "energy on degrees with mu_k = 0 is never learned; " + law.approach)
     elif law.data == "euclidean":
-        text = "intrinsic-dimension rule (THEORY section 8, derived); C depends on the data density: not given"
+        text = "intrinsic-dimension rule (theory section 8, derived); C depends on the data density: not given"
     else:
         text = ""
     return " ".join(text.split())

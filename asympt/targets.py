@@ -2,40 +2,40 @@
 
 Concept
 -------
-The population loss of kernel-regime training is L(t) = 1/2 sum_k e_k exp(-2 mu_k t) (THEORY section 7),
+The population loss of kernel-regime training is L(t) = 1/2 sum_k e_k exp(-2 mu_k t) (theory section 7),
 so a target enters only through its energy on each degree k of spherical harmonics,
 
     e_k = ||P_k f*||^2_{L^2(sigma)},        sum_k e_k = ||f*||^2       (Parseval),
 
 with sigma the uniform probability measure on S^(d-1) and P_k the projection on degree-k harmonics.
 A :class:`Target` gives e_k exactly (SymPy) where a closed form exists, to any precision with mpmath
-otherwise, the exact norm ||f*||^2, exact tails sum_{k >= K} e_k = ||f*||^2 - sum_{k < K} e_k (THEORY 9.7)
+otherwise, the exact norm ||f*||^2, exact tails sum_{k >= K} e_k = ||f*||^2 - sum_{k < K} e_k (theory 9.7)
 and the large-k law e_k ~ B_p k^-beta on each parity class p (:class:`TargetLaw`).
 
 Formulas (conventions of :mod:`asympt.conventions`: P_k(1) = 1, t = w.x has density c_d (1 - t^2)^((d-3)/2),
 c_d = Gamma(d/2) / (sqrt(pi) Gamma((d-1)/2)), multiplicity N(d, k); every d >= 2)
 ---------------------------------------------------------------------------------------------------
 * Single neuron f*(x) = g(w.x), |w| = 1 (:class:`Neuron`). Funk-Hecke: P_k f* = N(d,k) s_k P_k(w.x) with
-  s_k = E_t[g(t) P_k(t)], hence **e_k = N(d, k) s_k^2** (THEORY section 6).
+  s_k = E_t[g(t) P_k(t)], hence **e_k = N(d, k) s_k^2** (theory section 6).
 
   - g = t_+^b (ReLU b = 1, step b = 0, relu^b): s_k = Gamma(b+1) Gamma(d/2) / (2^(b+1) Gamma(1+(b-k)/2)
-    Gamma((b+k+d)/2)) (THEORY 5.5, halved), zero when 1 + (b-k)/2 is a non-positive integer; so for integer
+    Gamma((b+k+d)/2)) (theory 5.5, halved), zero when 1 + (b-k)/2 is a non-positive integer; so for integer
     b, e_k = 0 exactly on k = b (mod 2), k >= b + 2. Consecutive ratio s_(k+2)/s_k = (b-k)/(b+k+d).
     Large k: e_k = B(k) k^-(2b+2) (1 + O(1/k)), B(k) = 2^(d-1) Gamma(b+1)^2 Gamma(d/2)^2
     sin^2(pi (k-b)/2) / (pi^2 (d-2)!), i.e. B_even = K sin^2(pi b/2), B_odd = K cos^2(pi b/2) with
     K = 2^(d-1) Gamma(b+1)^2 Gamma(d/2)^2 / (pi^2 (d-2)!) (d = 2 included: (d-2)! = 1, N(2, k) = 2).
   - leaky ReLU max(t, s t) = s t + (1-s) t_+; abs = t_+ + (-t)_+ so s_k(abs) = (1 + (-1)^k) s_k(t_+);
     identity: s_1 = 1/d only; polynomials: s_k[t^p] = p! Gamma(d/2) / (2^p ((p-k)/2)! Gamma((p+k+d)/2))
-    (THEORY 5.4).
+    (theory 5.4).
   - erf: s_(2j+1) = (-1)^j (1/2)_j Gamma(d/2) / (sqrt(pi) Gamma(2j+1+d/2)) 1F1(j+1/2; 2j+1+d/2; -1),
-    from the Taylor series of erf and THEORY 5.4; even k: 0.
-  - sin, cos: Funk-Hecke of e^(irt) is i^k Gamma(d/2) (2/r)^(d/2-1) J_(k+d/2-1)(r) (THEORY 5.6), so
+    from the Taylor series of erf and theory 5.4; even k: 0.
+  - sin, cos: Funk-Hecke of e^(irt) is i^k Gamma(d/2) (2/r)^(d/2-1) J_(k+d/2-1)(r) (theory 5.6), so
     s_k(cos) = (-1)^(k/2) Gamma(d/2) 2^(d/2-1) J_(k+d/2-1)(1) on even k, s_k(sin) likewise on odd k.
   - any other activation (tanh, sigmoid, softplus, gelu, silu, expressions in x): Funk-Hecke
     quadrature, see "Numerical method" below. A parity part of g that is a polynomial (the even part 1/2
     of sigmoid, the odd part x/2 of gelu, silu and softplus) is treated exactly.
 * Spherical cap f* = 1[w.x > cos theta0] (:class:`Cap`): s_0 = sigma(cap) = c_d int_0^theta0 sin^(d-2),
-  and for k >= 1, from THEORY 5.9 and C_(k-1)^(lam+1)(1) / C_k^lam(1) = k (k + 2 lam) / (2 lam (2 lam + 1)),
+  and for k >= 1, from theory 5.9 and C_(k-1)^(lam+1)(1) / C_k^lam(1) = k (k + 2 lam) / (2 lam (2 lam + 1)),
 
       s_k = c_d sin^(d-1)(theta0) P^(d+2)_(k-1)(cos theta0) / (d - 1)
 
@@ -44,7 +44,7 @@ c_d = Gamma(d/2) / (sqrt(pi) Gamma((d-1)/2)), multiplicity N(d, k); every d >= 2
   B_cap = 2^(d-1) Gamma(d/2)^2 sin^(d-2)(theta0) / (pi^2 (d-2)!). The amplitude averages to B_cap/2 on
   each parity class for every theta0 != pi/2 (equidistribution if theta0/pi is irrational, a full sum of
   roots of unity if it is rational); theta0 = pi/2 is the step neuron (B_even = 0, B_odd = B_cap).
-* Sobolev-type class (:class:`Sobolev`): THEORY's working definition is the tail law
+* Sobolev-type class (:class:`Sobolev`): the theory notes' working definition is the tail law
   sum_(k >= K) e_k ~ T K^-2s. The concrete member used here is **e_0 = 0, e_k = T (k^-2s - (k+1)^-2s)**,
   whose tails are exactly T K^-2s (K >= 1) and ||f*||^2 = T; e_k = 2 s T k^-(2s+1) (1 + O(1/k)).
 * Power law (:class:`PowerLaw`): e_0 = 0, e_k = k^-beta (beta > 1); ||f*||^2 = zeta(beta), tails are
@@ -61,10 +61,10 @@ for even d the integrand is a cosine series and the equal-weight (Gauss-Chebyshe
 degree 2n - 1; for odd d the weight sin th is handled by Fejer's first rule (weights
 (2/n)(1 - 2 sum_m cos(2 m th_j)/(4m^2 - 1)), Waldvogel 2006) on 2n nodes. Symmetric node pairs split g
 into its even and odd parts, and for each parity one two-step recurrence in u = t^2 runs over all nodes
-in fixed-point integer arithmetic (THEORY 9.2-9.3), with the weights folded into the recurrence, so each
+in fixed-point integer arithmetic (theory 9.2-9.3), with the weights folded into the recurrence, so each
 degree costs one big multiplication per node.
 Since s_k of an analytic g decays like rho^-k while the integrand is of size 1, the working precision is
-raised until it covers the cancellation (THEORY 9.1): the envelope max_(j >= k) |s_j| must exceed the
+raised until it covers the cancellation (theory 9.1): the envelope max_(j >= k) |s_j| must exceed the
 rounding floor by dps + 8 digits at k = kmax, and the coefficients computed beyond kmax must show that
 aliasing is below 10^-dps. Both checks are repeated after each refinement; PrecisionLost is raised if
 they cannot be met within 6000 digits. Values are then correct to about dps digits relative to that
@@ -154,7 +154,7 @@ def _moment_exact(dim: int, p: int):
 
 
 def _monomial_s_exact(dim: int, p: int, k: int):
-    """s_k[t^p] = p! Gamma(d/2) / (2^p ((p-k)/2)! Gamma((p+k+d)/2)) for k <= p, p - k even (THEORY 5.4)."""
+    """s_k[t^p] = p! Gamma(d/2) / (2^p ((p-k)/2)! Gamma((p+k+d)/2)) for k <= p, p - k even (theory 5.4)."""
     if k > p or (p - k) % 2:
         return sympy.S.Zero
     d = sympy.Integer(dim)
@@ -282,7 +282,7 @@ class Target:
         """sum_(k >= K) e_k to about ``dps`` significant digits.
 
         Power-law targets: ||f*||^2 - sum_(k<K) e_k at a working precision raised by the cancellation,
-        beta log10 K digits (THEORY 9.7). Smooth targets: the forward sum, until the terms are negligible.
+        beta log10 K digits (theory 9.7). Smooth targets: the forward sum, until the terms are negligible.
         """
         dim = _check_dim(dim)
         K = check_int("K", K, minimum=0, maximum=_MAX_DEGREE)
@@ -324,7 +324,7 @@ def _forward_tail(target: Target, dim: int, K: int, dps: int):
 
 
 def _kink_s_exact(b, dim: int, k: int):
-    """s_k of t_+^b (THEORY section 6); exact 0 on k = b (mod 2), k >= b + 2 for integer b."""
+    """s_k of t_+^b (theory section 6); exact 0 on k = b (mod 2), k >= b + 2 for integer b."""
     if b.is_integer and k >= b + 2 and (k - b) % 2 == 0:
         return sympy.S.Zero
     d = sympy.Integer(dim)
@@ -561,7 +561,7 @@ class Neuron(Target):
             b_even = sympy.simplify(K * sympy.sin(sympy.pi * b / 2) ** 2) if kind == "power" else K
             b_odd = sympy.simplify(K * sympy.cos(sympy.pi * b / 2) ** 2) if kind == "power" else sympy.S.Zero
             note = (f"kink of order {b} at t = 0: e_k ~ 2^(d-1) Gamma(b+1)^2 Gamma(d/2)^2 sin^2(pi(k-b)/2) "
-                    f"k^-(2b+2) / (pi^2 (d-2)!) (THEORY section 6)")
+                    f"k^-(2b+2) / (pi^2 (d-2)!) (theory section 6)")
             return TargetLaw(2 * b + 2, b_even, b_odd, False, note, "power")
         if kind in ("identity", "polynomial"):
             deg = 1 if kind == "identity" else sympy.Poly(act.expr, x).degree()
@@ -638,7 +638,7 @@ class Cap(Target):
     """Spherical cap indicator f*(x) = 1[w.x > cos theta0], theta0 in (0, pi) (radians, exact SymPy).
 
     s_0 = sigma(cap), s_k = c_d sin^(d-1)(theta0) P^(d+2)_(k-1)(cos theta0) / (d - 1) for k >= 1
-    (THEORY 5.9, simplified; d = 2: sin(k theta0)/(pi k)); e_k = N(d, k) s_k^2.
+    (theory 5.9, simplified; d = 2: sin(k theta0)/(pi k)); e_k = N(d, k) s_k^2.
 
     >>> cap = parse_target("cap:pi/3")
     >>> cap.norm2(3), cap.energy(3, 1), cap.energy(2, 3)
@@ -745,7 +745,7 @@ class Cap(Target):
         # mean of cos^2 over a parity class: 1/2 + (1/2) mean cos(2 phi_k); the latter vanishes unless
         # 2 theta0 / pi is an integer (Weyl equidistribution if theta0/pi is irrational, a full sum of
         # roots of unity if it is rational), i.e. unless theta0 = pi/2.
-        note = ("e_k ~ B_cap cos^2((k + lam) theta0 - (lam + 1) pi/2) k^-2 (THEORY section 6); "
+        note = ("e_k ~ B_cap cos^2((k + lam) theta0 - (lam + 1) pi/2) k^-2 (theory section 6); "
                 "B_even and B_odd are the mean B_cap/2 of the oscillating amplitude")
         return TargetLaw(sympy.Integer(2), B / 2, B / 2, True, note, "power")
 
@@ -802,7 +802,7 @@ def _field_value(element, theta0, work: int):
 class Sobolev(Target):
     """Sobolev-type target of smoothness s: e_0 = 0, e_k = T (k^-2s - (k+1)^-2s) for k >= 1.
 
-    Exactly summable member of THEORY's class "tail sum_(k>=K) e_k ~ T K^-2s": here tail(K) = T K^-2s
+    Exactly summable member of the theory notes' class "tail sum_(k>=K) e_k ~ T K^-2s": here tail(K) = T K^-2s
     for K >= 1 exactly, ||f*||^2 = T, and e_k = 2 s T k^-(2s+1) (1 + O(1/k)), beta = 2s + 1. The same law
     on every d (a class is defined through its tails, not through a function).
 
@@ -981,7 +981,7 @@ def _as_number(value, what: str):
 
 @dataclass(frozen=True)
 class RKHS(Target):
-    """Source condition f* = K^r g: e_k(f*) = mu_k^(2r) e_k(g) (THEORY section 6).
+    """Source condition f* = K^r g: e_k(f*) = mu_k^(2r) e_k(g) (theory section 6).
 
     The kernel enters through ``mu`` (a callable k -> mu_k for the dimension ``spectrum_dim``), attached
     with :meth:`with_spectrum`; the large-k law also needs the kernel's decay law mu_k ~ A_p k^-alpha:

@@ -50,7 +50,7 @@ def test_kernel_json_parses_and_carries_exact_values():
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     text = json.dumps(data)
-    # He 2-layer ReLU NTK: k(0) = 1/pi (THEORY section 3), k(1) = 2
+    # He 2-layer ReLU NTK: k(0) = 1/pi (theory section 3), k(1) = 2
     assert "1/pi" in text
     assert "0.318309886" in text
 
@@ -73,7 +73,7 @@ def test_xi_main_job_explains_itself_and_gives_theory_values():
     res = run("xi", "--dim", "10", "--activation", "relu")
     assert res.exit_code == 0, res.output
     out = res.output
-    # the setting in words, the chain, and xi = 3/d (THEORY section 7 sphere table)
+    # the setting in words, the chain, and xi = 3/d (theory section 7 sphere table)
     for needle in ("Setting", "network", "S^9", "target", "Eigenvalues", "Target", "Loss", "xi = 3/10"):
         assert needle in out
 
@@ -103,7 +103,7 @@ def test_curve_table():
     res = run("curve", "--dim", "3", "--tmin", "100", "--tmax", "100", "--points", "1", "--json")
     assert res.exit_code == 0, res.output
     row = json.loads(res.output)["rows"][0]
-    # THEORY section 7: 24 t L(t) = 0.734594 at t = 100
+    # theory section 7: 24 t L(t) = 0.734594 at t = 100
     assert abs(24 * 100 * float(row["loss"]) - 0.734594) < 1e-6
 
 

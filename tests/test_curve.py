@@ -2,7 +2,7 @@
 readable reprs (issue 17.8), and large d (issue 17.2).
 
 Independent sides: an exact gradient-descent sum L_n = 1/2 sum_k e_k (1 - eta mu_k)^(2n) over the exact
-ReLU NTK eigenvalues; the law's constants recomputed here in log space from THEORY section 7's formulas.
+ReLU NTK eigenvalues; the law's constants recomputed here in log space from theory section 7's formulas.
 """
 
 import json
@@ -33,7 +33,7 @@ def test_d50_law_is_flagged_as_pre_asymptotic():
 def test_d3_regime_is_stated():
     res = run("curve", "--dim", "3", "--tmin", "1e2", "--tmax", "1e4", "--points", "2", "--json")
     data = json.loads(res.output)
-    # THEORY section 7 worked case: 24 t L = 0.734594, 0.977005 at 1e2, 1e4; 0.911656-like at 1e3 -> within 10 %
+    # theory section 7 worked case: 24 t L = 0.734594, 0.977005 at 1e2, 1e4; 0.911656-like at 1e3 -> within 10 %
     assert data["regime"]["t_regime"] == 1e3
 
 
@@ -91,7 +91,7 @@ def test_spectrum_of_a_smooth_kernel_prints_no_none():
 
 
 def test_large_dimension_constants_in_log_space():
-    # issue 17.2: d = 1000 was > 300 s. THEORY section 7: C = 1/2 (B/(2 alpha)) Gamma(xi) (2A)^-xi with
+    # issue 17.2: d = 1000 was > 300 s. theory section 7: C = 1/2 (B/(2 alpha)) Gamma(xi) (2A)^-xi with
     # A = 2^(d-1) Gamma(d/2)^2/pi^2, B = 2^(d-1) Gamma(d/2)^2/(pi^2 (d-2)!), alpha = d, xi = 3/d (ReLU neuron)
     d = 1000
     law = loss_law(ntk("relu"), d, "neuron")

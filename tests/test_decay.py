@@ -1,6 +1,6 @@
-"""Eigenvalue laws against THEORY section 5's table and against computed eigenvalues.
+"""Eigenvalue laws against theory section 5's table and against computed eigenvalues.
 
-The constants below are typed from THEORY section 5 (derived there from closed-form Funk-Hecke
+The constants below are typed from theory section 5 (derived there from closed-form Funk-Hecke
 coefficients), not from asympt's singular-expansion route; the ratio checks use eigenvalues from
 the closed-form tier (Gamma products summed from the power series), a different algorithm again.
 """
@@ -17,7 +17,7 @@ G = lambda d: gamma(sympy.Rational(d, 2))  # noqa: E731
 
 
 def _table(name, d):
-    """(alpha, A_even, A_odd) from THEORY section 5's table."""
+    """(alpha, A_even, A_odd) from theory section 5's table."""
     if name == "relu_ntk":
         return d, 2 ** (d - 1) * G(d) ** 2 / pi**2, 0
     if name == "relu_ntk_bias":
@@ -68,12 +68,12 @@ def test_constants_match_theory_table(name, d):
                                              ("relu_ntk_bias", "none"), ("relu_ntk_L3", "none"),
                                              ("Ea3/2", "none")])
 def test_exact_zero_degrees(name, zeros):
-    # THEORY section 5: ReLU NTK odd k >= 3, step even k >= 2, ReLU^2 NTK even k >= 4; bias/depth: none
+    # theory section 5: ReLU NTK odd k >= 3, step even k >= 2, ReLU^2 NTK even k >= 4; bias/depth: none
     assert decay_law(KERNELS[name](), 5).zero_degrees == zeros
 
 
 def test_eigen_index_constant_one_parity_and_both():
-    # THEORY section 1: Lambda = A ((d-1)!)^-nu for one parity class, A ((d-1)!/2)^-nu for both
+    # theory section 1: Lambda = A ((d-1)!)^-nu for one parity class, A ((d-1)!/2)^-nu for both
     d = 5
     law = decay_law(ntk("relu"), d)
     nu = sympy.Rational(d, d - 1)
@@ -97,7 +97,7 @@ def test_ratio_to_law_tends_to_one_at_rate_one_over_k(name, d):
     # O(1/k): doubling k roughly halves the deviation
     assert dev[0] < 30 * d / ks[0]
     assert 1.6 < dev[0] / dev[1] < 2.5 and 1.6 < dev[1] / dev[2] < 2.5
-    # the Gamma-ratio approximant of THEORY section 9.5 is uniformly better
+    # the Gamma-ratio approximant of theory section 9.5 is uniformly better
     with mpmath.workdps(30):
         g = law.gamma_ratio_mp(ks[0])
         assert abs(mpmath.mpf(sympy.N(mus[ks[0]], 30)) / g - 1) < dev[0] / 10

@@ -1,7 +1,7 @@
 """Deep x_+^a kernels (issue 18.4): composed singular exponents and constants, and no internal errors.
 
 References are independent of asympt's series arithmetic: the kernels are evaluated near u = 1 with
-mpmath from the formulas of THEORY section 2 (kappa_0 and the 2F1 form of E_a) typed in here, and the
+mpmath from the formulas of theory section 2 (kappa_0 and the 2F1 form of E_a) typed in here, and the
 step-network eigenvalues by Gauss-Legendre Funk-Hecke quadrature in a variable where the kernel is smooth.
 """
 
@@ -41,7 +41,7 @@ def _fit(f, t1, t2):
 @pytest.mark.parametrize("a,layers,gamma,dps,t", [(0, 3, sympy.Rational(1, 4), 60, 40),
                                                   (sympy.Rational(1, 4), 3, sympy.Rational(9, 16), 120, 90)])
 def test_infinite_slope_exponent_and_constant(a, layers, gamma, dps, t):
-    """gamma_L = (a + 1/2)^(L-1) (THEORY section 4 correction) with the exact coefficient."""
+    """gamma_L = (a + 1/2)^(L-1) (theory section 4 correction) with the exact coefficient."""
     k = ntk(f"relu^{a}", layers, train="last")
     lead = k.singular(1, order=k.leading_order).leading
     assert lead.nu == gamma and lead.log_power == 0

@@ -81,7 +81,7 @@ def test_derivative_map_matches_quadrature(name, rho):
 
 
 def test_relu_map_reduces_to_theory_arccos_form():
-    # THEORY section 2: E[relu relu] = kappa1(u)/2, E[step step] = kappa0(u)/2 at unit variance
+    # theory section 2: E[relu relu] = kappa1(u)/2, E[step step] = kappa0(u)/2 at unit variance
     r = sympy.Symbol("r")
     dm = dual_map(activation("relu"))
     k1 = (sympy.sqrt(1 - r**2) + r * (sympy.pi - sympy.acos(r))) / sympy.pi

@@ -1,8 +1,8 @@
 """Network kernels: closed forms, values, power series, singular expansions, parity structure.
 
-References are independent of asympt's code paths: THEORY section 3's arc-cosine recursion
+References are independent of asympt's code paths: theory section 3's arc-cosine recursion
 coded here in numpy, 2-D Gaussian quadrature for activations without closed forms, mpmath
-numerical differentiation for series, THEORY section 4's constants and the kernel itself near
+numerical differentiation for series, theory section 4's constants and the kernel itself near
 u = +-1 for the singular expansions.
 """
 
@@ -29,7 +29,7 @@ def kappa1(r):
 
 
 def he_relu_theory(uu, layers):
-    """THEORY section 3: rho_1 = u, rho_(l+1) = kappa1(rho_l), Theta^(l+1) = rho_(l+1) + Theta^l kappa0(rho_l)."""
+    """theory section 3: rho_1 = u, rho_(l+1) = kappa1(rho_l), Theta^(l+1) = rho_(l+1) + Theta^l kappa0(rho_l)."""
     rho, theta = uu, uu
     for _ in range(layers - 1):
         theta = kappa1(rho) + theta * kappa0(rho)
@@ -46,7 +46,7 @@ def test_he_relu_ntk_and_nngp_match_theory_recursion(layers):
 
 
 def test_relu_with_bias_reference_net():
-    # THEORY section 3: sigma_w1 = sigma_b1 = sigma_b2 = 1, sigma_w2^2 = 2
+    # theory section 3: sigma_w1 = sigma_b1 = sigma_b2 = 1, sigma_w2^2 = 2
     k = ntk("relu", 2, bias=1)
     r = (1 + GRID) / 2
     np.testing.assert_allclose(k(GRID), 2 * kappa1(r) + 1 + (1 + GRID) * kappa0(r), rtol=1e-13)
@@ -98,7 +98,7 @@ def test_mp_theta_keeps_digits_near_theta_zero():
     k = ntk("relu")
     with mpmath.workdps(30):
         th = mpmath.mpf("1e-12")
-        # THEORY section 4, He NTK near u = 1: k = 2 - (sqrt(2)/pi) sqrt(t) + O(t), t = 1 - cos th
+        # theory section 4, He NTK near u = 1: k = 2 - (sqrt(2)/pi) sqrt(t) + O(t), t = 1 - cos th
         val = k.mp_theta(th)
         t = 2 * mpmath.sin(th / 2) ** 2
         expected = 2 - mpmath.sqrt(2) / mpmath.pi * mpmath.sqrt(t)
@@ -109,7 +109,7 @@ def test_mp_theta_keeps_digits_near_theta_zero():
 # ---- power series ------------------------------------------------------------------------------
 
 def test_relu_nngp_series_matches_hermite_coefficients():
-    # THEORY section 2: a_0^2 = 1/(2 pi), a_1^2 = 1/4, a_2m^2 = ((2m-3)!!)^2 / (2 pi (2m)!), odd n >= 3: 0
+    # theory section 2: a_0^2 = 1/(2 pi), a_1^2 = 1/4, a_2m^2 = ((2m-3)!!)^2 / (2 pi (2m)!), odd n >= 3: 0
     coeffs = nngp("relu").series(10)  # He: sigma_w2^2 = 2 -> k = 2 E[relu relu]
     expected = [1 / (2 * sympy.pi), sympy.Rational(1, 4)]
     for n in range(2, 10):
@@ -167,7 +167,7 @@ def test_singular_coefficients_match_theory(kernel, c_plus, c_minus, nu):
 
 @pytest.mark.parametrize("a", [sympy.Rational(5, 4), sympy.Rational(7, 3)])
 def test_power_activation_constants(a):
-    # THEORY section 4: E_a has gamma = a + 1/2, c+ = Gamma(a+1)^2 Gamma(-a-1/2)/(2 sqrt2 pi^(3/2)),
+    # theory section 4: E_a has gamma = a + 1/2, c+ = Gamma(a+1)^2 Gamma(-a-1/2)/(2 sqrt2 pi^(3/2)),
     # c- = -cos(pi a) c+; the 2-layer He NNGP is 2 E_a.
     k = nngp(f"relu^{a}")
     cp = sympy.gamma(a + 1) ** 2 * sympy.gamma(-a - sympy.Rational(1, 2)) / (2 * S2 * sympy.pi ** sympy.Rational(3, 2))

@@ -12,7 +12,7 @@ from asympt.networks import nngp, ntk
 
 
 def _relu3(u):
-    """3-layer He ReLU NTK from THEORY section 3: Theta^(l+1) = kappa1(rho_l) + Theta^l kappa0(rho_l)."""
+    """3-layer He ReLU NTK from theory section 3: Theta^(l+1) = kappa1(rho_l) + Theta^l kappa0(rho_l)."""
     k0 = lambda r: 1 - mpmath.acos(r) / mpmath.pi  # noqa: E731
     k1 = lambda r: (mpmath.sqrt(1 - r**2) + r * (mpmath.pi - mpmath.acos(r))) / mpmath.pi  # noqa: E731
     th2 = k1(u) + u * k0(u)

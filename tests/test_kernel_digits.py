@@ -1,4 +1,4 @@
-"""Printed digits of ``kernel --at`` against closed forms typed in from THEORY sections 2-3 (issue 18.2).
+"""Printed digits of ``kernel --at`` against closed forms typed in from theory sections 2-3 (issue 18.2).
 
 Every reference is computed here with mpmath at 80 digits from the formulas, not from asympt's kernel
 expressions: the arc-cosine functions kappa_0, kappa_1, the x_+^a map E_a through 2F1, the erf map

@@ -1,7 +1,7 @@
-"""Loss laws against THEORY section 7 (closed forms typed here) and against exact loss curves.
+"""Loss laws against theory section 7 (closed forms typed here) and against exact loss curves.
 
-Independent sides: the exponents and plateaus of THEORY's sphere table and worked cases, typed in
-as formulas of d; the exact-sum values quoted in THEORY section 7 (computed elsewhere); and exact
+Independent sides: the exponents and plateaus of the theory notes' sphere table and worked cases, typed in
+as formulas of d; the exact-sum values quoted in theory section 7 (computed elsewhere); and exact
 loss curves L(t) = 1/2 sum e_k exp(-2 mu_k t), whose large-t behaviour must reproduce the C of
 the Tauberian formula without using it.
 """
@@ -18,7 +18,7 @@ from asympt.curve import loss_curve
 from asympt.loss import loss_law
 from asympt.networks import nngp, ntk
 
-# (kernel, target, xi(d) or "plateau") from THEORY section 7's sphere summary table
+# (kernel, target, xi(d) or "plateau") from theory section 7's sphere summary table
 TABLE = [
     (lambda: ntk("relu"), "neuron:relu", lambda d: R(3, d)),
     (lambda: ntk("relu"), "halfspace", "plateau"),
@@ -61,7 +61,7 @@ def test_sphere_table(case, d):
 def test_worked_case_and_plateaus_of_theory():
     law = loss_law(ntk("relu"), 3, "neuron")
     assert (law.xi, law.C) == (1, R(1, 24))
-    # THEORY section 7: L_inf = 1/32, 1/96, 1/1536 at d = 3
+    # theory section 7: L_inf = 1/32, 1/96, 1/1536 at d = 3
     assert loss_law(ntk("relu"), 3, "halfspace").L_inf == R(1, 32)
     assert loss_law(nngp("relu"), 3, "halfspace").L_inf == R(1, 32)
     assert loss_law(nngp("step"), 3, "neuron:relu").L_inf == R(1, 96)
@@ -78,7 +78,7 @@ def test_plateau_formula_in_general_dimension(d):
 
 
 def test_exact_curve_reproduces_theory_sums():
-    # THEORY section 7: 24 t L(t) = 0.734594, 0.977005, 0.998884 at t = 1e2, 1e4, 1e6 (exact sums)
+    # theory section 7: 24 t L(t) = 0.734594, 0.977005, 0.998884 at t = 1e2, 1e4, 1e6 (exact sums)
     pts = loss_curve(ntk("relu"), 3, "neuron", [1e2, 1e4, 1e6])
     for p, ref in zip(pts, ["0.734594", "0.977005", "0.998884"]):
         assert mpmath.nstr(24 * p.t * p.loss.value, 6) == ref
@@ -127,7 +127,7 @@ def test_plateau_curve_tends_to_L_inf():
 def test_finite_harmonic_is_exponential_or_plateau():
     law = loss_law(ntk("relu"), 3, "harmonic:2")
     assert law.kind == "exponential"
-    # mu_2 = 5/64 at d = 3 (THEORY section 5): L ~ 1/2 exp(-2 mu_2 t)
+    # mu_2 = 5/64 at d = 3 (theory section 5): L ~ 1/2 exp(-2 mu_2 t)
     assert law.rate == R(5, 32) and law.amplitude == R(1, 2)
     law = loss_law(ntk("relu"), 3, "harmonic:3")
     assert law.kind == "plateau" and law.L_inf == R(1, 2)
@@ -140,7 +140,7 @@ def test_rkhs_shifts_xi_by_2r():
 
 
 def test_euclidean_rule():
-    # THEORY section 8: ReLU NTK with bias on R^d: ReLU neuron 3/(d+1), half-space 1/(d+1)
+    # theory section 8: ReLU NTK with bias on R^d: ReLU neuron 3/(d+1), half-space 1/(d+1)
     law = loss_law(ntk("relu", bias=1), 4, "neuron:relu", data="euclidean")
     assert law.xi == R(3, 5) and law.C is None
     assert loss_law(nngp("relu", bias=1), 4, "halfspace", data="euclidean").xi == R(1, 7)
@@ -168,7 +168,7 @@ def test_smooth_kernel_and_smooth_target_has_a_law():
 
 
 def test_logarithmic_curve_and_its_kstar_form():
-    # THEORY section 7 (analytic activations): L(t) ~ 1/2 sum_{k >= K*(t)} e_k to about a percent,
+    # theory section 7 (analytic activations): L(t) ~ 1/2 sum_{k >= K*(t)} e_k to about a percent,
     # and the local exponent falls towards 0 (slower than any power law)
     k = ntk("erf", bias=sympy.Rational(1, 2))
     pts = loss_curve(k, 3, "halfspace", [1e4, 1e8])

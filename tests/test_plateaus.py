@@ -5,7 +5,7 @@ asympt's per-degree energies: ||f_p||^2 = E_t[f_p(t)^2] with f_p(t) = (g(t) + (-
 quadrature against the density c_d (1 - t^2)^((d-3)/2) of t = w.x, minus the learnable low modes
 e_0 = E[g]^2 and e_1 = d E[g(t) t]^2 (also by quadrature). Sobolev targets have no function, only the
 defining energies T (k^-2s - (k+1)^-2s): their parity sums are summed directly with mpmath.nsum.
-Kernel parity classes (2 layers, no bias; THEORY section 7, parity caveat):
+Kernel parity classes (2 layers, no bias; theory section 7, parity caveat):
   odd activation (erf): k(u) odd, mu_k = 0 on every even k      -> L_inf = 1/2 ||f_even||^2
   even activation (abs): k(u) even, mu_k = 0 on every odd k     -> L_inf = 1/2 ||f_odd||^2
   relu (odd part x/2): odd part of k(u) linear, mu_k = 0 for odd k >= 3 -> L_inf = 1/2 (||f_odd||^2 - e_1)
@@ -111,7 +111,7 @@ def test_sobolev_plateau_of_odd_kernel_in_closed_form():
                                         "zeros of GELU / sigmoid (kernel helper, issue 18.1)")
 @pytest.mark.parametrize(("act", "target", "expected"), [
     # issue 18.1: GELU's odd part is x/2, so mu_k = 0 for odd k >= 3: L_inf = 1/2 (||f_odd||^2 - e_1) = 1/32
-    # for the half-space at d = 3 (the same plateau as ReLU's, THEORY section 7); sigmoid's even part is 1/2,
+    # for the half-space at d = 3 (the same plateau as ReLU's, theory section 7); sigmoid's even part is 1/2,
     # so mu_k = 0 for even k >= 2: the ReLU neuron loses 1/2 (||f_even||^2 - e_0) = 1/96 at d = 3
     ("gelu", "halfspace", sympy.Rational(1, 32)),
     ("sigmoid", "neuron:relu", sympy.Rational(1, 96)),

@@ -18,7 +18,7 @@ from asympt.loss import log_periodic_band, loss_law
 from asympt.networks import ntk
 from asympt.spectrum import eigenvalues
 
-RHO_ERF = (3 + math.sqrt(5)) / 2  # THEORY section 7: erf, q = 1: R = 3/2
+RHO_ERF = (3 + math.sqrt(5)) / 2  # theory section 7: erf, q = 1: R = 3/2
 
 
 def test_log_periodic_band_against_a_direct_sum():
@@ -44,7 +44,7 @@ def test_log_periodic_band_against_a_direct_sum():
 @pytest.mark.parametrize("sw", [1, 2])
 def test_erf_rate_is_the_ellipse_through_the_arcsin_singularity(sw):
     # two layers: R = 1 + 1/(2 sw^2), rho = R + sqrt(R^2 - 1); the spectrum's ratio (mu_k/mu_(k+2))^(1/2)
-    # tends to rho with a k^-p prefactor: |ratio/rho - 1| <= p/k with p = (d + 1)/2 (THEORY section 7)
+    # tends to rho with a k^-p prefactor: |ratio/rho - 1| <= p/k with p = (d + 1)/2 (theory section 7)
     k = ntk("erf", sigma_w=[sw, sympy.sqrt(2)])
     d = 4
     sc = smooth_class(k, d)

@@ -53,7 +53,7 @@ def test_multiplicity_is_the_dimension_of_harmonic_polynomials(d):
 
 @pytest.mark.parametrize("d", range(3, 13))
 def test_multiplicity_closed_form(d):
-    # THEORY section 1: N(d, k) = (2k + d - 2)/k binom(k + d - 3, d - 2) for k >= 1
+    # theory section 1: N(d, k) = (2k + d - 2)/k binom(k + d - 3, d - 2) for k >= 1
     for k in range(1, 40):
         assert multiplicity(d, k) == Fraction(2 * k + d - 2, k) * math.comb(k + d - 3, d - 2)
 

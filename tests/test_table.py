@@ -1,8 +1,8 @@
 """Reference tables (asympt.table, ``asympt table``).
 
-Independent references: exponents typed from THEORY.md section 7 (sphere summary table, worked case,
+Independent references: exponents typed from the theory notes section 7 (sphere summary table, worked case,
 plateaus) and section 8 (euclidean closed forms); constants C and A_p recomputed here with mpmath from
-THEORY section 5 (A_p table) and section 6 (neuron energies B), with C = rho (B/(2 alpha)) Gamma(xi)
+theory section 5 (A_p table) and section 6 (neuron energies B), with C = rho (B/(2 alpha)) Gamma(xi)
 (2A)^-xi of section 7. The drift test recomputes a sample of rows of every committed table in tables/.
 """
 
@@ -33,7 +33,7 @@ def frac(text):
     return Fraction(text)
 
 
-# ---- exponents: THEORY section 7 sphere summary table and section 8 --------------------------------
+# ---- exponents: theory section 7 sphere summary table and section 8 --------------------------------
 
 def test_relu_two_layer_rows_match_theory_summary_table():
     dims = (3, 7)
@@ -76,7 +76,7 @@ def test_bias_and_depth_rows_match_theory_summary_table():
                                    pytest.param("relu^3", Fraction(3), marks=pytest.mark.slow)])
 def test_power_relu_rows_match_theory_general_rule_sphere_and_euclidean(act, a):
     # sphere (x_+^a NTK with bias): 3/(d+2a-2)-type rule with b = a for the x_+^a neuron, (2b+1)/(d-1+2 gamma),
-    # gamma = a - 1/2 (NTK) or a + 1/2 (RF); euclidean (THEORY section 8): (2b+1)/(d + 2a -+ 1)
+    # gamma = a - 1/2 (NTK) or a + 1/2 (RF); euclidean (theory section 8): (2b+1)/(d + 2a -+ 1)
     d = 4
     specs = [(data, t, d) for data in ("sphere", "euclidean") for t in ("neuron", "halfspace", "sobolev:2")]
     for train, gamma in (("all", a - Fraction(1, 2)), ("last", a + Fraction(1, 2))):
@@ -110,10 +110,10 @@ def test_worked_case_and_plateaus_of_theory_section_7():
     assert frac(relu2[("sphere", "halfspace", 5)]["xi"]) == Fraction(1, 7)      # ReLU^2 NTK: 1/(d+2)
 
 
-# ---- constants to 10 digits, recomputed from THEORY sections 5-7 with mpmath ---------------------------
+# ---- constants to 10 digits, recomputed from theory sections 5-7 with mpmath ---------------------------
 
 def _K(d, b):
-    """Neuron t_+^b energy constant 2^(d-1) Gamma(b+1)^2 Gamma(d/2)^2 / (pi^2 (d-2)!) (THEORY section 6)."""
+    """Neuron t_+^b energy constant 2^(d-1) Gamma(b+1)^2 Gamma(d/2)^2 / (pi^2 (d-2)!) (theory section 6)."""
     return 2 ** (d - 1) * mpmath.gamma(b + 1) ** 2 * mpmath.gamma(mpmath.mpf(d) / 2) ** 2 / (
         mpmath.pi**2 * mpmath.factorial(d - 2))
 

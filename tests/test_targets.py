@@ -171,7 +171,7 @@ def test_exact_energy_agrees_with_high_precision_value(spec, dim, k):
 
 @pytest.mark.parametrize("dim", (2, 3, 10))
 def test_numeric_engine_against_bessel_closed_form_up_to_k_120(dim):
-    # exp(t) goes through the quadrature path; s_k[e^t] = Gamma(d/2) 2^lam I_(k+lam)(1) (THEORY 5.6)
+    # exp(t) goes through the quadrature path; s_k[e^t] = Gamma(d/2) 2^lam I_(k+lam)(1) (theory 5.6)
     energies = parse_target("neuron:exp(x)").energies(dim, 120, dps=30)
     with mpmath.workdps(50):
         lam = mpmath.mpf(dim - 2) / 2
@@ -321,7 +321,7 @@ def test_parseval_partial_sums_and_tail(spec, dim):
 
 
 def test_theory_plateau_values_at_d3():
-    # THEORY section 7: energy on degrees a 2-layer kernel cannot learn
+    # theory section 7: energy on degrees a 2-layer kernel cannot learn
     step, relu = parse_target("neuron:step"), parse_target("neuron:relu")
     assert step.tail(3, 2) / 2 == sympy.Rational(1, 32)         # step target, ReLU NTK / RF
     assert relu.tail(3, 2) / 2 == sympy.Rational(1, 96)         # ReLU target, step RF
@@ -374,7 +374,7 @@ def test_law_ratio_tends_to_one_at_rate_one_over_k(spec, dim):
 
 def test_law_constants_in_closed_form():
     law = parse_target("neuron:relu").asymptotic(3)
-    assert (law.beta, law.B_even, law.B_odd) == (4, 1 / sympy.pi, 0)       # THEORY section 7 worked case
+    assert (law.beta, law.B_even, law.B_odd) == (4, 1 / sympy.pi, 0)       # theory section 7 worked case
     law = parse_target("neuron:step").asymptotic(2)
     assert (law.beta, law.B_even, law.B_odd) == (2, 0, 2 / sympy.pi**2)
     law = parse_target("neuron:relu^1.5").asymptotic(3)

@@ -4,11 +4,11 @@
 In the kernel regime, gradient flow on L = 1/2 ||f - f*||^2 from f_0 = 0 moves the parameters by
 theta_t - theta_0 = J^* c_t with f_t = K c_t (J the Jacobian, K = J J^* the tangent kernel), so the
 change of the parameters of layer l is the norm of c_t in that layer's kernel K^[l]
-(K = sum_l K^[l], THEORY section 3):
+(K = sum_l K^[l], theory section 3):
 
     D_l(t)^2 = ||theta_l(t) - theta_l(0)||^2 = sum_k e_k g_k(t)^2 mu_k^[l] / mu_k^2,
 
-with e_k the target's energy of degree k (THEORY section 6: e_k = ||P_k f*||^2 is already summed over
+with e_k the target's energy of degree k (theory section 6: e_k = ||P_k f*||^2 is already summed over
 the N(d,k) harmonics of degree k, so no further multiplicity factor appears), mu_k and mu_k^[l] the
 Funk-Hecke eigenvalues of the whole kernel and of layer l's part, and g_k(t) = 1 - exp(-mu_k t)
 (gradient flow) or 1 - (1 - eta mu_k)^s at t = eta s (gradient descent with step eta; the same

@@ -1,7 +1,7 @@
 """Spectral bias: gradient descent learns the degree-k part of the residual at the rate mu_k.
 
 For data uniform on S^(d-1) and a dot-product tangent kernel k(u) with Funk-Hecke eigenvalues mu_k
-(multiplicity N(d,k); THEORY section 1), full-batch gradient descent with step eta on the empirical
+(multiplicity N(d,k); theory section 1), full-batch gradient descent with step eta on the empirical
 loss 1/(2n) sum_i (f(x_i) - y_i)^2 multiplies the degree-k component of the residual by
 (1 - eta mu_k) per step in the kernel regime (gradient flow: exp(-mu_k t)). Bowman & Montufar (2022,
 ICLR, "Implicit bias of MSE gradient optimization in underparameterized neural networks") show that

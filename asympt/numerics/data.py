@@ -5,11 +5,11 @@ Data distributions (all seeded through ``numpy.random.default_rng``):
 * ``sphere``: uniform probability measure on S^(d-1) (normalised Gaussians);
 * ``vmf``: a mixture of three von Mises-Fisher laws on S^(d-1) (concentrations 2, 5 and 10, random
   mean directions, equal weights). Its density is smooth and positive everywhere, so by the
-  universality argument of THEORY section 8 the eigenvalue and loss exponents are those of the
+  universality argument of theory section 8 the eigenvalue and loss exponents are those of the
   uniform sphere; only constants change. vMF samples use Wood's (1994) rejection sampler for the
   cosine to the mean direction;
 * ``gaussian``: standard Gaussian in R^d; ``cube``: uniform on [-1, 1]^d. These need a network with
-  a first-layer bias (THEORY section 8: x -> (x, sigma_b/sigma_w) puts the data on a piece of S^d).
+  a first-layer bias (theory section 8: x -> (x, sigma_b/sigma_w) puts the data on a piece of S^d).
 
 Targets are evaluated on the samples from their definition, never from their spherical-harmonic
 energies (except the Sobolev class, which *is* defined by its energies: one random function of the

@@ -1,7 +1,7 @@
 """Finite-width fully connected networks in numpy: the Monte Carlo side of asympt's kernel checks.
 
 A real network of finite width in the NTK parameterisation (Jacot, Gabriel & Hongler 2018;
-THEORY section 3, :mod:`asympt.conventions`), inputs x in R^d (normally on S^(d-1)):
+theory section 3, :mod:`asympt.conventions`), inputs x in R^d (normally on S^(d-1)):
 
     h^1     = sw_1 W^1 x + sb_1 b^1                       (no 1/sqrt(d): |x| = 1)
     h^(l+1) = (sw_(l+1) / sqrt(n_l)) W^(l+1) phi(h^l) + sb_(l+1) b^(l+1),     f(x) = h^L (scalar),
@@ -525,7 +525,7 @@ class FiniteNetwork:
                 (Lee et al. 2019). Run exactly in function space, f <- f - (lr / n) Theta_0 (f - y),
                 with the factorised empirical NTK Theta_0 at initialisation.
             center: use f - f_0 (the output at initialisation subtracted, so the model starts at 0,
-                as THEORY section 7 assumes).
+                as theory section 7 assumes).
 
         Returns:
             :class:`TrainResult`.

@@ -15,7 +15,7 @@ Two eigensolvers: LAPACK's divide and conquer (all pairs) for small problems, an
 Halko, Martinsson & Tropp 2011), which runs on matrix products only (BLAS 3) and returns the residual
 norm ||K v - lambda v|| of every Ritz pair, a rigorous bound on the distance of lambda to the spectrum.
 
-Data in R^d (THEORY section 8): :func:`euclidean_gram` evaluates the network kernel off the sphere.
+Data in R^d (theory section 8): :func:`euclidean_gram` evaluates the network kernel off the sphere.
 For a two-layer network whose activation is positively homogeneous of degree a (x_+^a, ReLU, step,
 leaky ReLU, |x|) with first-layer bias, x~ = (x, sigma_b1/sigma_w1) gives
 

@@ -1,11 +1,11 @@
 """Gegenbauer (Funk-Hecke) eigenvalues mu_k of a dot-product kernel on S^(d-1), in three tiers.
 
 mu_k = c_d int_0^pi k(cos t) P_k(cos t) sin^(d-2) t dt, P_k(1) = 1, uniform probability measure;
-mu_k is the eigenvalue of f -> int k(x.y) f(y) dsigma(y) with multiplicity N(d, k) (THEORY section 1).
+mu_k is the eigenvalue of f -> int k(x.y) f(y) dsigma(y) with multiplicity N(d, k) (theory section 1).
 
 Tiers (one signature, the tier is an argument as in mpmath's fp/mp contexts):
 
-* ``exact``: closed forms of THEORY section 5 as SymPy numbers (2-layer arc-cosine kernels, x_+^a
+* ``exact``: closed forms of theory section 5 as SymPy numbers (2-layer arc-cosine kernels, x_+^a
   kernels, ...), :mod:`asympt.spectrum.closed_forms`;
 * ``mpmath``: Gauss-Legendre in theta at any precision, every value with an error bound,
   :mod:`asympt.spectrum.highprec`;
@@ -106,7 +106,7 @@ def eigenvalues(kernel, dim: int, kmax: int, *, tier: str = "auto", digits: int 
     """mu_0..mu_kmax of ``kernel`` on S^(dim-1) with at least ``digits`` correct digits.
 
     >>> from asympt.networks import ntk
-    >>> spec = eigenvalues(ntk("relu"), 3, 3, tier="exact")     # THEORY section 5: 1/2, 1/3, 5/64, 0
+    >>> spec = eigenvalues(ntk("relu"), 3, 3, tier="exact")     # theory section 5: 1/2, 1/3, 5/64, 0
     >>> [str(e.exact) for e in spec]
     ['1/2', '1/3', '5/64', '0']
     """
@@ -170,7 +170,7 @@ def eigenvalues(kernel, dim: int, kmax: int, *, tier: str = "auto", digits: int 
     from . import highprec, series
 
     if series.applicable(kernel):
-        # positive power series: no cancellation (THEORY section 5 item 4), any d and kmax
+        # positive power series: no cancellation (theory section 5 item 4), any d and kmax
         approx = series.eigenvalues(kernel, dim, kmax, dps=digits, structural_zero=zeros)
         # a degree whose series coefficients and tail are all exact zeros (structural zeros of the
         # activation's Hermite coefficients, e.g. the odd part x/2 of GELU) is an exact zero

@@ -7,9 +7,9 @@ measure, every degree-k spherical harmonic is an eigenfunction with eigenvalue
 
 P_k the Gegenbauer polynomial normalised by P_k(1) = 1 (d = 2: c_2 = 1/pi, P_k(cos th) = cos(k th)).
 This module gives mu_k as exact SymPy numbers (rationals, powers of pi, sqrt, Gamma values) for every
-d >= 2 and k >= 0, for the building blocks of THEORY section 5 and for network kernels built from them.
+d >= 2 and k >= 0, for the building blocks of theory section 5 and for network kernels built from them.
 
-Method (THEORY section 5; each formula is cited again where it is coded):
+Method (theory section 5; each formula is cited again where it is coded):
 
 * Monomials: mu_k[u^p] = p! Gamma(d/2) / (2^p ((p-k)/2)! Gamma((p+k+d)/2)) for k <= p, p - k even, else 0.
   Every atom below is a power series in u^2 (or u times one); summing item 4 against it gives a
@@ -22,10 +22,10 @@ Method (THEORY section 5; each formula is cited again where it is coded):
                                           / (Gamma(m+1+d/2-al) Gamma(m+1+d/2-be))
 
   This covers arcsin u = u 2F1(1/2, 1/2; 3/2; u^2), sqrt(1 - u^2) = 2F1(-1/2, 1/2; 1/2; u^2), every
-  (1 - u^2)^e, and the NNGP maps E_a of x_+^a (Cho & Saul 2009; THEORY section 2). With u^2 replaced by
+  (1 - u^2)^e, and the NNGP maps E_a of x_+^a (Cho & Saul 2009; theory section 2). With u^2 replaced by
   s u^2, |s| < 1 (erf kernels), the sum is a 2F1 at s that is not a closed form: it is returned as a
   SymPy ``hyper`` object only when asked for (``allow_hyper=True``).
-* (1 - u)^g: Rodrigues' formula and k integrations by parts (THEORY 5.1); (1 + u)^g: times (-1)^k.
+* (1 - u)^g: Rodrigues' formula and k integrations by parts (theory 5.1); (1 + u)^g: times (-1)^k.
 * e^(q u): Gamma(d/2) (2/q)^(d/2-1) I_(k+d/2-1)(q) (Watson 1944; DLMF 10.32.2 with Funk-Hecke).
 * Multiplication by u: mu_k[u g] = (k mu_(k-1)[g] + (k+d-2) mu_(k+1)[g]) / (2k+d-2), mu_0[u g] = mu_1[g]
   (three-term recurrence of P_k).
@@ -194,7 +194,7 @@ def _ratios(nums, dens, n: int) -> list:
 
 
 def mu_monomial(p: int, dim: int, k: int) -> sympy.Expr:
-    """mu_k[u^p] on S^(d-1), p a non-negative integer (THEORY 5.4).
+    """mu_k[u^p] on S^(d-1), p a non-negative integer (theory 5.4).
 
     mu_k[u^p] = p! Gamma(d/2) / (2^p ((p-k)/2)! Gamma((p+k+d)/2)) if k <= p and p - k is even, else 0
     (u^p is a polynomial of degree p and parity p; P_k is orthogonal to lower degrees).
@@ -221,7 +221,7 @@ def _poch(a: Fraction, n: int) -> Fraction:
 
 
 def mu_abs_power(b, dim: int, k: int) -> sympy.Expr:
-    """mu_k of |u|^b for even k, of sign(u)|u|^b for odd k, real b > -1 (THEORY 5.5).
+    """mu_k of |u|^b for even k, of sign(u)|u|^b for odd k, real b > -1 (theory 5.5).
 
     s_k = Gamma(b+1) Gamma(d/2) / (2^b Gamma(1+(b-k)/2) Gamma((b+k+d)/2)), zero when 1+(b-k)/2 is a
     non-positive integer (then |u|^b or sign(u)|u|^b is a polynomial of degree b < k). Derived as item 4
@@ -277,7 +277,7 @@ def _check_pow(g, d):
 
 
 def mu_one_minus_u_pow(gamma, dim: int, k: int) -> sympy.Expr:
-    """mu_k[(1-u)^gamma], exact, for every real gamma > -(d-1)/2 (THEORY 5.1).
+    """mu_k[(1-u)^gamma], exact, for every real gamma > -(d-1)/2 (theory 5.1).
 
     mu_k = 2^(gamma+d-2) Gamma(d/2) Gamma(gamma+(d-1)/2) (-gamma)_k / (sqrt(pi) Gamma(gamma+k+d-1))
     (Rodrigues' formula, DLMF 18.5.5, and k integrations by parts). The Pochhammer form covers the
@@ -300,7 +300,7 @@ def mu_one_minus_u_pow(gamma, dim: int, k: int) -> sympy.Expr:
 
 
 def mu_one_plus_u_pow(gamma, dim: int, k: int) -> sympy.Expr:
-    """mu_k[(1+u)^gamma] = (-1)^k mu_k[(1-u)^gamma] (u -> -u maps P_k to (-1)^k P_k; THEORY 5.2).
+    """mu_k[(1+u)^gamma] = (-1)^k mu_k[(1-u)^gamma] (u -> -u maps P_k to (-1)^k P_k; theory 5.2).
 
     >>> mu_one_plus_u_pow(1, 3, 1)      # (1+u) = P_0 + P_1 on S^2, and mu_1[u] = 1/3
     1/3
@@ -309,7 +309,7 @@ def mu_one_plus_u_pow(gamma, dim: int, k: int) -> sympy.Expr:
 
 
 def M_constant(gamma, dim: int) -> sympy.Expr:
-    """Constant M(gamma, d) of mu_k[(1-u)^gamma] ~ M k^-(d-1+2 gamma) (THEORY 5.1).
+    """Constant M(gamma, d) of mu_k[(1-u)^gamma] ~ M k^-(d-1+2 gamma) (theory 5.1).
 
     M(gamma, d) = 2^(gamma+d-2) Gamma(d/2) Gamma(gamma+(d-1)/2) / (sqrt(pi) Gamma(-gamma)); zero when gamma is
     a non-negative integer (then (1-u)^gamma is a polynomial: use :func:`M_log_constant` for the
@@ -332,7 +332,7 @@ def M_constant(gamma, dim: int) -> sympy.Expr:
 
 
 def M_log_constant(n: int, dim: int) -> sympy.Expr:
-    """Constant of mu_k[(1-u)^n log(1-u)] ~ M_log k^-(d-1+2n), n a non-negative integer (THEORY 5.3).
+    """Constant of mu_k[(1-u)^n log(1-u)] ~ M_log k^-(d-1+2n), n a non-negative integer (theory 5.3).
 
     M_log(n, d) = (-1)^(n+1) n! 2^(n+d-2) Gamma(d/2) Gamma(n+(d-1)/2) / sqrt(pi): M(gamma, d) with
     1/Gamma(-gamma) replaced by its gamma-derivative at gamma = n, (-1)^(n+1) n!.
@@ -348,7 +348,7 @@ def M_log_constant(n: int, dim: int) -> sympy.Expr:
 
 
 def mu_log_term(n: int, dim: int, k: int) -> sympy.Expr:
-    """mu_k[(1-u)^n log(1-u)], n a non-negative integer, every k >= 0 (THEORY 5.3).
+    """mu_k[(1-u)^n log(1-u)], n a non-negative integer, every k >= 0 (theory 5.3).
 
     It is the gamma-derivative at gamma = n of item 1, G(gamma) = mu_k[(1-u)^gamma]:
 
@@ -436,7 +436,7 @@ def gamma_ratio(gamma, dim: int, k: int, *, dps: int | None = None):
 
 
 def mu_exp(q, dim: int, k: int) -> sympy.Expr:
-    """mu_k[e^(q u)] = Gamma(d/2) (2/q)^(d/2-1) I_(k+d/2-1)(q) (THEORY 5.6; DLMF 10.32.2).
+    """mu_k[e^(q u)] = Gamma(d/2) (2/q)^(d/2-1) I_(k+d/2-1)(q) (theory 5.6; DLMF 10.32.2).
 
     For q < 0 the value is (-1)^k mu_k[e^(|q| u)]; q = 0 gives the constant 1. Symbolic q returns the
     formula. For odd d the Bessel function has half-integer order and is elementary
@@ -462,7 +462,7 @@ def mu_exp(q, dim: int, k: int) -> sympy.Expr:
 
 
 def mu_times_u(mu_prev, mu_next, dim: int, k: int):
-    """mu_k[u g] from mu_(k-1)[g] and mu_(k+1)[g] (THEORY 5.7).
+    """mu_k[u g] from mu_(k-1)[g] and mu_(k+1)[g] (theory 5.7).
 
     mu_k[u g] = (k mu_(k-1)[g] + (k+d-2) mu_(k+1)[g]) / (2k+d-2) for k >= 1 and mu_0[u g] = mu_1[g]
     (``mu_prev`` is ignored at k = 0), from t P_k = (k P_(k-1) + (k+d-2) P_(k+1)) / (2k+d-2). Works with
@@ -523,7 +523,7 @@ def mu_kappa0(dim: int, k: int) -> sympy.Expr:
     """mu_k of the degree-0 arc-cosine kernel kappa0(u) = 1 - arccos(u)/pi = 1/2 + arcsin(u)/pi.
 
     mu_0 = 1/2; mu_(2m+1) = Gamma(d/2)^2 Gamma(m+1/2)^2 / (2 pi^2 Gamma(m+(d+1)/2)^2); even k >= 2: 0
-    (Cho & Saul 2009; THEORY 5.8: arcsin u = u 2F1(1/2, 1/2; 3/2; u^2) and Gauss summation).
+    (Cho & Saul 2009; theory 5.8: arcsin u = u 2F1(1/2, 1/2; 3/2; u^2) and Gauss summation).
 
     >>> mu_kappa0(3, 0) == sympy.Rational(1, 2)
     True
@@ -542,7 +542,7 @@ def mu_kappa1(dim: int, k: int) -> sympy.Expr:
     """mu_k of the degree-1 arc-cosine kernel kappa1(u) = (sqrt(1-u^2) + u (pi - arccos u)) / pi.
 
     mu_1 = 1/(2d); mu_(2m) = Gamma(d/2) Gamma(d/2+1) Gamma(m-1/2)^2 / (4 pi^2 Gamma(m+(d+1)/2)^2); odd k >= 3: 0
-    (Cho & Saul 2009; Bietti & Mairal 2019; THEORY 5.8). kappa1 - u/2 is even, so odd k only see u/2.
+    (Cho & Saul 2009; Bietti & Mairal 2019; theory 5.8). kappa1 - u/2 is even, so odd k only see u/2.
 
     >>> [mu_kappa1(3, k) for k in range(5)]
     [3/8, 1/6, 3/128, 0, 1/1536]
@@ -573,7 +573,7 @@ def _odd_hyper_value(al, be, d, m):
 def mu_E_a(a, dim: int, k: int) -> sympy.Expr:
     """mu_k of the unit-variance NNGP map E_a(u) = E[x_+^a(z1) x_+^a(z2)] of x_+^a, real a > -1/2.
 
-    With P = 2^a Gamma(d/2) Gamma(d/2+a) / (4 pi) (THEORY 5.8; Cho & Saul 2009 for integer a):
+    With P = 2^a Gamma(d/2) Gamma(d/2+a) / (4 pi) (theory 5.8; Cho & Saul 2009 for integer a):
     mu_2m = P [Gamma((a+1)/2) (-a/2)_m / Gamma(m+(d+a)/2)]^2,
     mu_2m+1 = P [Gamma(a/2+1) ((1-a)/2)_m / Gamma(m+(d+a+1)/2)]^2.
     Derivation: E_a = 2^a/(4 pi) [Gamma((a+1)/2)^2 2F1(-a/2, -a/2; 1/2; u^2) + 2u Gamma(a/2+1)^2
@@ -609,7 +609,7 @@ def mu_arcsin(a, dim: int, k: int, *, dps: int | None = None):
 
     Odd k = 2m+1 only (arcsin is odd):
     mu_2m+1 = (Gamma(d/2)/2) a^(2m+1) ((1/2)_m)^2 / Gamma(2m+1+d/2) 2F1(m+1/2, m+1/2; 2m+1+d/2; a^2)
-    (THEORY 5.8: the series arcsin(x) = sum_n (1/2)_n x^(2n+1) / (n! (2n+1)) summed against item 4).
+    (theory 5.8: the series arcsin(x) = sum_n (1/2)_n x^(2n+1) / (n! (2n+1)) summed against item 4).
     For |a| = 1, Gauss summation closes it: mu_2m+1 = sign(a) Gamma(d/2)^2 Gamma(m+1/2)^2 /
     (2 pi Gamma(m+(d+1)/2)^2). For |a| < 1 the 2F1 is not a closed form in general: the exact value is
     returned with an unevaluated SymPy ``hyper``, or, with ``dps``, as an mpmath number at that
@@ -961,7 +961,7 @@ def exact_eigenvalues(kernel, dim: int, kmax: int, *, allow_hyper: bool = False)
     with ``expr`` None; Floats; products of two atoms) gives None after one early-exit tree walk.
     A kernel whose Funk-Hecke integral diverges (e.g. (1-u^2)^(-1/2) on the circle) also gives None.
 
-    Every value is exact: items 4/7 on the constant, Gauss summation for the 2F1 atoms (THEORY 5.8),
+    Every value is exact: items 4/7 on the constant, Gauss summation for the 2F1 atoms (theory 5.8),
     Rodrigues for (1 -+ u)^g (5.1-5.2), Bessel for exponentials (5.6), and repeated multiplication by u
     (5.7) for the polynomial factors, all with rational arithmetic in k.
 

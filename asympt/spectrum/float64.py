@@ -2,7 +2,7 @@
 
     mu_k = c_d int_0^pi k(cos th) P_k(cos th) sin^(d-2) th dth          (Funk-Hecke, see asympt.sphere)
 
-Method (THEORY section 9.2): Gauss-Legendre quadrature in theta on [0, pi] (not in u: arc-cosine kernels,
+Method (theory section 9.2): Gauss-Legendre quadrature in theta on [0, pi] (not in u: arc-cosine kernels,
 with or without bias and depth, are analytic in theta, so the rule converges geometrically), the three-term
 Gegenbauer recurrence at every node, and one matrix product. The symmetry th <-> pi - th
 (P_k(-t) = (-1)^k P_k(t)) halves the table: mu_k = sum_j P_k(t_j) W_j^(k mod 2) over the nodes with
@@ -16,7 +16,7 @@ Error bar (returned with the values, never a silent digit):
 
 The first term is the quadrature truncation (plus rounding noise) seen by a rule with twice the nodes,
 whose values are returned. The second bounds rounding: mu_k is a strongly cancelling sum whose terms
-have size S_k ~ max|k| / sqrt(N(d, k)) while mu_k ~ k^-alpha (THEORY section 9, "Why float64 fails");
+have size S_k ~ max|k| / sqrt(N(d, k)) while mu_k ~ k^-alpha (theory section 9, "Why float64 fails");
 the recurrence errors grow like sqrt(k) relative to S_k, and D_k covers the kernel's own evaluation
 error, which comes from rounding u = cos th: near u = 1, k'(u) ~ (1 - u)^(-1/2) for ReLU kernels, so
 an error eps in u costs eps / th in k (measured: 18 eps S_0 for the 3-layer ReLU NTK on the circle).
@@ -199,7 +199,7 @@ def eigenvalues(kernel, dim: int, kmax: int, *, nodes: int | None = None):
 
     >>> from asympt.networks import ntk
     >>> mu, err = eigenvalues(ntk("relu"), dim=3, kmax=4)
-    >>> [round(float(m), 12) for m in mu[:3]]                    # 1/2, 1/3, 5/64 (THEORY section 5)
+    >>> [round(float(m), 12) for m in mu[:3]]                    # 1/2, 1/3, 5/64 (theory section 5)
     [0.5, 0.333333333333, 0.078125]
     >>> bool(np.all(np.abs(mu[:3] - [1/2, 1/3, 5/64]) <= err[:3]))
     True

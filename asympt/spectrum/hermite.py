@@ -5,7 +5,7 @@ With z ~ N(0, 1), normalised Hermite polynomials h_n = He_n / sqrt(n!) and s_q(z
     a_n(q) = E[s_q(z) h_n(z)] = E[s_q^(n)(z)] / sqrt(n!)     (Gaussian integration by parts),
 
 and the dual maps are V(q, c) = sum_n a_n(q)^2 rho^n, Vd(q, c) = sum_n n a_n(q)^2 rho^(n-1) / q,
-rho = c / q (Mehler's formula and Price's identity, THEORY section 2). This module computes the
+rho = c / q (Mehler's formula and Price's identity, theory section 2). This module computes the
 squares b_n = a_n(q)^2 for n <= N and a bound on sum_(n > N) b_n (and on sum n b_n), at any precision:
 
 * tanh, sigmoid, softplus, SiLU (exact SymPy forms of the registry; also the same text typed as an

@@ -2,7 +2,7 @@
 
     mu_k = c_d int_0^pi k(cos th) P_k(cos th) sin^(d-2) th dth          (Funk-Hecke, see asympt.sphere)
 
-Method (THEORY section 9.2):
+Method (theory section 9.2):
 
 * Gauss-Legendre quadrature in theta on [0, pi]. Arc-cosine kernels (with bias, any depth) are
   analytic in theta, so the rule converges geometrically; n = kmax + 80 nodes is the starting rule
@@ -15,7 +15,7 @@ Method (THEORY section 9.2):
   fixed-point arithmetic on Python integers (F fractional bits), vectorized over the nodes with numpy
   object arrays: about 10 times faster than mpf arithmetic (measured: 0.03 s against 0.33 s for 140
   nodes and 200 degrees at 233 bits). Fixed point errs by ~ 2^-F (sum |W| + n) in absolute terms, so F
-  covers the cancellation of THEORY section 9.1 (digits + log10(integrand / |mu_k|) + guard), with
+  covers the cancellation of theory section 9.1 (digits + log10(integrand / |mu_k|) + guard), with
   |mu_k| first guessed from the exact coefficient of (1 - u)^(3/2) (alpha = d + 2), then measured.
 * Nodes and weights: python-flint's ``arb.legendre_p_root`` when python-flint is installed
   (rigorous balls; Johansson & Mezzarobba 2018, "Fast and rigorous arbitrary-precision computation
@@ -24,7 +24,7 @@ Method (THEORY section 9.2):
   higher Taylor coefficients from the Legendre equation, Newton on the Taylor polynomial). Measured
   at n = 1080, 257 bits: flint 0.13 s, python 0.37 s (both agree to 2^-247). Rules are cached per
   number of nodes and generated at the caller's precision, never at mpmath's default 15 digits
-  (THEORY section 9.3).
+  (theory section 9.3).
 * Error bound: a second rule with more nodes (n + max(40, n/4)) and 40 more bits, whose values are
   returned, and abs_error = 2 |difference| + the second rule's own fixed-point rounding bound. This
   catches rounding and cancellation and, for integrands converging geometrically or like n^-p with
@@ -33,7 +33,7 @@ Method (THEORY section 9.2):
   with the previous one, at most five comparisons; then PrecisionLost. When truncation dominates and
   the kernel has singular terms that are not analytic in theta ((1 -+ u)^nu with 2 nu not a
   non-negative integer, or log terms), they are subtracted before the quadrature and their exact
-  coefficients (THEORY section 5 items 1-3) added back (THEORY section 9.5).
+  coefficients (theory section 5 items 1-3) added back (theory section 9.5).
 * Degrees whose parity part of the kernel is a polynomial of lower degree (``kernel.polynomial_degree``)
   have mu_k = 0 exactly; they are computed like the others (a value ~ 0 whose bound covers 0) but are
   exempt from the digits requirement.
@@ -196,7 +196,7 @@ def gauss_legendre_fixed(n: int, bits: int, *, method: str = "auto"):
 
 
 # ----------------------------------------------------------------------------------------------
-# Singular terms subtracted before quadrature (THEORY sections 5 and 9.5)
+# Singular terms subtracted before quadrature (theory sections 5 and 9.5)
 # ----------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ class _Term:
 
 
 def _power_coefficients(nu, log_power: int, dim: int, kmax: int) -> list:
-    """mu_k[(1 - u)^nu log(1 - u)^m], k = 0..kmax, at the current precision (THEORY section 5 items 1, 3).
+    """mu_k[(1 - u)^nu log(1 - u)^m], k = 0..kmax, at the current precision (theory section 5 items 1, 3).
 
     f(nu) = 2^(nu+d-2) Gamma(d/2) Gamma(nu + (d-1)/2) (-nu)_k / (sqrt(pi) Gamma(nu + k + d - 1)) is entire in
     nu for each k (item 1); the log powers are its nu-derivatives (item 3 is the first derivative).
@@ -441,7 +441,7 @@ def eigenvalues(kernel, dim: int, kmax: int, *, dps: int = 30) -> list[Approx]:
         PrecisionLost: if five rules did not deliver ``dps`` digits for every degree.
 
     >>> from asympt.networks import ntk
-    >>> mu = eigenvalues(ntk("relu"), dim=3, kmax=2, dps=20)        # THEORY section 5: 1/2, 1/3, 5/64
+    >>> mu = eigenvalues(ntk("relu"), dim=3, kmax=2, dps=20)        # theory section 5: 1/2, 1/3, 5/64
     >>> [str(m) for m in mu]                                        # str() prints at most 15 digits
     ['0.500000000000000', '0.333333333333333', '0.0781250000000000']
     >>> with mpmath.workdps(40):
@@ -456,7 +456,7 @@ def eigenvalues(kernel, dim: int, kmax: int, *, dps: int = 30) -> list[Approx]:
     kmax = check_int("kmax", kmax, minimum=0, maximum=_MAX_NODES - 1000)
     dps = check_int("dps", dps, minimum=1, maximum=_MAX_BITS // 4)
 
-    # THEORY section 9.2: kmax + 80 nodes give 70+ digits for arc-cosine kernels; Gauss-Legendre gains
+    # theory section 9.2: kmax + 80 nodes give 70+ digits for arc-cosine kernels; Gauss-Legendre gains
     # ~ 0.8 digits per extra node there, so beyond 60 digits add nodes with the digits; sin^(d-2) th
     # needs its own nodes when d is large (a peak of width 1/sqrt(d))
     from .float64 import _peak_nodes

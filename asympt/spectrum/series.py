@@ -1,13 +1,13 @@
 """Funk-Hecke eigenvalues of kernels given by a power series with non-negative coefficients.
 
 For k(u) = sum_n B_n u^n (every network kernel has B_n >= 0: Mehler's formula makes each layer map a
-series in rho with coefficients a_n(q)^2, THEORY section 2), THEORY section 5 item 4 gives
+series in rho with coefficients a_n(q)^2, theory section 2), theory section 5 item 4 gives
 
     mu_k = sum_(n >= k, n - k even) B_n m_(k,n),   m_(k,n) = mu_k[u^n] = n! Gamma(d/2) / (2^n ((n-k)/2)! Gamma((n+k+d)/2)),
 
 a sum of positive terms: no cancellation at all, so the working precision is the requested digits
 plus a few guard bits whatever the size of mu_k (the quadrature in theta of :mod:`.highprec` needs
-digits + log10(integrand / mu_k), THEORY section 9.1, which for a smooth kernel grows without bound).
+digits + log10(integrand / mu_k), theory section 9.1, which for a smooth kernel grows without bound).
 The m_(k,n) follow from m_(k,k) = k! Gamma(d/2) / (2^k Gamma(k + d/2)) (recurrence in k:
 m_(k+1,k+1) = m_(k,k) (k+1)/(2k+d)) and the exact ratio m_(k,n+2)/m_(k,n) = (n+2)(n+1)/((n-k+2)(n+k+d)),
 all rational, so d = 10^5 costs the same as d = 3 (no Gamma function of a large argument).

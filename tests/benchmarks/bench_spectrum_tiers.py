@@ -4,10 +4,10 @@ Not collected by the default test run (the file name does not start with ``test_
 
     python -m pytest tests/benchmarks/bench_spectrum_tiers.py --benchmark-only -o python_files=bench_*.py
 
-Targets (THEORY section 9.4 and the issue): all mu_k, k <= 1000, d = 10, 30 correct digits for the 2-layer
+Targets (theory section 9.4 and the issue): all mu_k, k <= 1000, d = 10, 30 correct digits for the 2-layer
 ReLU NTK with bias and the 3-layer ReLU NTK in about 2 s on one core; float64 k <= 1000, d <= 10 in
 0.2 s. The baseline is adaptive tanh-sinh ``mpmath.quad`` of the Funk-Hecke integral in u, one degree
-at a time, at the precision THEORY section 9.1 prescribes for 30 correct digits (P_k by the recurrence at
+at a time, at the precision theory section 9.1 prescribes for 30 correct digits (P_k by the recurrence at
 each quadrature node); it is timed at k = 100 and 200 and extrapolated to all k <= kmax with the
 measured power law t(k) ~ k^p. Ratios go to ``benchmark.extra_info``.
 """

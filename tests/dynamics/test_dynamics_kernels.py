@@ -19,7 +19,7 @@ from asympt.numerics.twolayer import TwoLayerNet, sample_sphere
 
 m = width_symbol
 
-# NOTES_DYNAMICS.md, d = 3 table (plain Gaussian k0, k1: half of THEORY's kappa0, kappa1)
+# NOTES_DYNAMICS.md, d = 3 table (plain Gaussian k0, k1: half of the theory notes' kappa0, kappa1)
 NTK_PLAIN = [R(1, 4), R(1, 6), R(5, 128), 0, R(1, 384), 0, R(23, 32768), 0, R(19, 65536)]
 RF_PLAIN = [R(3, 16), R(1, 12), R(3, 256), 0, R(1, 3072)]
 HIDDEN_PLAIN = [R(1, 16), R(1, 12), R(7, 256), 0, R(7, 3072)]
@@ -32,7 +32,7 @@ def exact(kernel, kmax, dim=3):
 def test_ntk_parameterisation_is_half_the_he_kernel_and_matches_the_notes_table():
     k = twolayer_kernel("relu", alpha=sympy.sqrt(m))
     assert exact(k, 8) == NTK_PLAIN
-    assert exact(ntk("relu"), 4) == [2 * v for v in NTK_PLAIN[:5]]     # THEORY's He NTK: 1/2, 1/3, 5/64, 0, 1/192
+    assert exact(ntk("relu"), 4) == [2 * v for v in NTK_PLAIN[:5]]     # the theory notes' He NTK: 1/2, 1/3, 5/64, 0, 1/192
 
 
 def test_per_layer_parts_match_the_notes_table():

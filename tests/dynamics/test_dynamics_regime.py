@@ -71,7 +71,7 @@ def test_regime_report_and_refusal():
 def test_crossover_degree_against_the_typed_constants():
     """LeCun, d = 3: (m/d) k1 ~ (m/d) A1 k^-5 and u k0 ~ A0 k^-3 (even k), equal at k*.
 
-    A's from THEORY section 5 with the plain (halved) kernels: k1/2 -> c+ = sqrt2/(3pi), u k0 -> c+ = -1/(sqrt2 pi)
+    A's from theory section 5 with the plain (halved) kernels: k1/2 -> c+ = sqrt2/(3pi), u k0 -> c+ = -1/(sqrt2 pi)
     (leading terms of the halved kappa1 and of u kappa0 / 2 at u = 1); mu_k ~ 2 c+ M(gamma, 3) k^-(2+2 gamma).
     """
     import mpmath

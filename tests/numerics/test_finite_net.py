@@ -242,7 +242,7 @@ CASES = {
     "erf-L3-nt": ("erf", 3, NT, [1.5] * 3, 0.2, 3, 700, 30, ("all", "last")),
     "relu-L3-nt": ("relu", 3, NT, [1.5] * 3, 0.2, 5, 700, 30, ("all", "last")),
 }
-# THEORY section 3's [V] setting (width 3000, 40 seeds), for a few cases.
+# theory section 3's [V] setting (width 3000, 40 seeds), for a few cases.
 SLOW_CASES = {
     "relu-L3-bias1-w3000": ("relu", 3, {"bias": 1}, he(3), 1.0, 5, 3000, 40, ("all", "last", "1", "2")),
     "erf-L3-bias1-w3000": ("erf", 3, {"bias": 1}, he(3), 1.0, 3, 3000, 40, ("all", "last")),
@@ -297,7 +297,7 @@ def test_monte_carlo_matches_analytic_kernel(case_id, train):
 
 
 def test_monte_carlo_diagonal_sanity():
-    """The He-scaled ReLU NTK has Theta^L(1) = L, the NNGP Sigma^L(1) = 1 (THEORY section 3)."""
+    """The He-scaled ReLU NTK has Theta^L(1) = L, the NNGP Sigma^L(1) = 1 (theory section 3)."""
     for cid, L in (("relu-L3-he", 3), ("relu-L4-he", 4)):
         results, _ = monte_carlo(cid)
         for train, target in (("all", L), ("last", 1.0)):

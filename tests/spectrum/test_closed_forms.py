@@ -296,7 +296,7 @@ def test_times_u_matches_quadrature(d):
 
 
 def theory_kappa0(d, k):
-    """THEORY 5.8 literally, with mpmath Gamma."""
+    """theory 5.8 literally, with mpmath Gamma."""
     G = mpmath.gamma
     if k == 0:
         return mpmath.mpf(1) / 2
@@ -344,7 +344,7 @@ def test_kappa_large_k_against_theory_formula():
 
 
 def E_a_mp(a, th):
-    """THEORY section 2, literally, at u = cos(th):
+    """theory section 2, literally, at u = cos(th):
 
     E_a(u) = 2^a/(4 pi) [G((a+1)/2)^2 2F1(-a/2,-a/2;1/2;u^2) + 2u G(a/2+1)^2 2F1((1-a)/2,(1-a)/2;3/2;u^2)].
     """
@@ -502,7 +502,7 @@ def test_exact_eigenvalues_agree_with_single_formulas_at_large_k():
 
 
 def test_ntk_of_relu_power_parity_structure():
-    # ReLU^2 NTK: even part is a polynomial of degree 2 -> exact zeros on even k >= 4 (THEORY 5)
+    # ReLU^2 NTK: even part is a polynomial of degree 2 -> exact zeros on even k >= 4 (theory 5)
     mus = cf.exact_eigenvalues(ntk("relu2"), 3, 20)
     assert all(mus[k] == 0 for k in range(4, 21, 2)) and all(mus[k] != 0 for k in range(1, 21, 2))
     # non-integer a: no zeros, the parities differ by the factor (1 -+ cos(pi a))

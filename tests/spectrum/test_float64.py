@@ -1,6 +1,6 @@
 """asympt.spectrum.float64: the error bar covers the true error at every k, and is not absurdly pessimistic.
 
-References: THEORY section 5 closed forms (typed in below) for the
+References: theory section 5 closed forms (typed in below) for the
 arc-cosine, He ReLU NTK, erf NNGP and x_+^a kernels, and the mpmath tier (asympt.spectrum.highprec,
 itself checked against closed forms and direct quadrature) for kernels without a closed form.
 """
@@ -17,7 +17,7 @@ from asympt.spectrum import float64, highprec
 
 from mpmath import mpf
 
-# THEORY section 5 item 8 closed forms, typed in once for both tier tests
+# theory section 5 item 8 closed forms, typed in once for both tier tests
 from theory_reference import arcsin_mu, kappa0_mu, kappa1_mu, power_nngp_mu, relu_ntk_mu, times_u  # noqa: F401, E402
 
 EPS = np.finfo(float).eps
@@ -101,7 +101,7 @@ def test_values_are_accurate_where_float64_can_resolve_them():
 @pytest.mark.parametrize("d", [2, 3, 10])
 def test_truncation_of_a_kernel_not_analytic_in_theta_is_covered(d):
     # relu^(1/3) NNGP: (1 - u)^(5/6) ~ th^(5/3): Gauss-Legendre converges algebraically; the n/2n
-    # comparison must cover it (THEORY section 5 item 8 closed form)
+    # comparison must cover it (theory section 5 item 8 closed form)
     kmax = 200
     mu, err = float64.eigenvalues(nngp("relu^1/3"), d, kmax)
     with mpmath.workdps(30):
@@ -113,7 +113,7 @@ def test_truncation_of_a_kernel_not_analytic_in_theta_is_covered(d):
 
 
 def test_bars_grow_where_float64_fails():
-    # THEORY section 9: d = 10 bias NTK, float64 loses all digits by k ~ 200; the bar must say so
+    # theory section 9: d = 10 bias NTK, float64 loses all digits by k ~ 200; the bar must say so
     mu, err = float64.eigenvalues(ntk("relu", 2, bias=1), 10, 400)
     assert err[5] < 1e-10 * abs(mu[5])
     assert err[400] > abs(mu[400])

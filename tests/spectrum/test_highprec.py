@@ -1,10 +1,10 @@
 """asympt.spectrum.highprec: every printed digit right, against references computed differently.
 
 References (none uses asympt's quadrature or recurrence):
-* closed forms of THEORY section 5 item 8 (kappa0, kappa1 eigenvalues as Gamma ratios; the He ReLU NTK
+* closed forms of theory section 5 item 8 (kappa0, kappa1 eigenvalues as Gamma ratios; the He ReLU NTK
   u kappa0(u) + kappa1(u) through item 7; arcsin(a u) through 2F1; E_a for x_+^a), typed in here;
 * tanh-sinh ``mpmath.quad`` of the Funk-Hecke integral in u at 50 digits, with the kernels typed in
-  from THEORY section 3 and P_k from its explicit power sum (DLMF 18.5.10), the variable change
+  from theory section 3 and P_k from its explicit power sum (DLMF 18.5.10), the variable change
   u = +-(1 - 2 s^2) at each end making the integrand smooth for the square-root singularities.
 """
 
@@ -18,11 +18,11 @@ from asympt.spectrum import highprec
 from asympt.sphere import multiplicity
 
 # ---------------------------------------------------------------------------------------------
-# closed forms (THEORY section 5 item 8), at the caller's precision: tests/spectrum/theory_reference.py
+# closed forms (theory section 5 item 8), at the caller's precision: tests/spectrum/theory_reference.py
 from theory_reference import arcsin_mu, kappa0_mu, kappa1_mu, power_nngp_mu, relu_ntk_mu, times_u  # noqa: F401, E402
 
 # ---------------------------------------------------------------------------------------------
-# direct quadrature in u (THEORY sections 1 and 3, typed in)
+# direct quadrature in u (theory sections 1 and 3, typed in)
 
 
 def kappa0(r):
@@ -105,7 +105,7 @@ def test_closed_forms(name, kernel, closed, d):
 
 
 def test_rational_values_on_s2():
-    # THEORY section 5: d = 3 ReLU NTK mu_0 = 1/2, mu_1 = 1/3, mu_2 = 5/64; d = 2: 6/pi^2, 14/(9 pi^2)
+    # theory section 5: d = 3 ReLU NTK mu_0 = 1/2, mu_1 = 1/3, mu_2 = 5/64; d = 2: 6/pi^2, 14/(9 pi^2)
     mu = highprec.eigenvalues(ntk("relu"), 3, 2, dps=40)
     with mpmath.workdps(60):
         for m, ref in zip(mu, [mpf(1) / 2, mpf(1) / 3, mpf(5) / 64]):
@@ -157,7 +157,7 @@ def test_precision_lost_is_raised_with_a_message(monkeypatch):
 @pytest.mark.slow
 def test_singular_terms_are_subtracted_when_not_analytic_in_theta(monkeypatch):
     # relu^(1/3) NNGP: (1 - u)^(5/6) is not analytic in theta; on the circle Gauss-Legendre converges like
-    # n^-5.3 only, so 20 digits need the subtraction of THEORY section 9.5
+    # n^-5.3 only, so 20 digits need the subtraction of theory section 9.5
     trace = []
     monkeypatch.setattr(highprec, "_TRACE", trace)
     mu = highprec.eigenvalues(nngp("relu^1/3"), 2, 6, dps=20)
@@ -168,7 +168,7 @@ def test_singular_terms_are_subtracted_when_not_analytic_in_theta(monkeypatch):
 
 
 def test_power_coefficients_match_item_1_and_item_3():
-    # the private exact coefficients used by the subtraction, against THEORY section 5 items 1 and 3
+    # the private exact coefficients used by the subtraction, against theory section 5 items 1 and 3
     with mpmath.workdps(30):
         d, nu = 5, mpf(5) / 6
         vals = highprec._power_coefficients(nu, 0, d, 6)

@@ -8,10 +8,10 @@ Independent references (no Hermite series, no Mehler formula, no asympt quadratu
 
       mu_k[E_w s(w.x) s(w.y)] = E_r[s_k(r)^2]           (two nested tanh-sinh integrals in mpmath).
 
-  The He NTK is 2 (V(u) + u Vd(u)) (THEORY section 3, sigma_w = (1, sqrt 2)) with Vd the NNGP map of s',
-  and multiplication by u is THEORY section 5 item 7. P_k is mpmath's Gegenbauer function.
+  The He NTK is 2 (V(u) + u Vd(u)) (theory section 3, sigma_w = (1, sqrt 2)) with Vd the NNGP map of s',
+  and multiplication by u is theory section 5 item 7. P_k is mpmath's Gegenbauer function.
 * Kernel values of deep networks with bias by a 2-D trapezoid rule of E[s(z1) s(z2)] for each layer
-  (THEORY section 3 recursion typed in here).
+  (theory section 3 recursion typed in here).
 """
 
 import mpmath
@@ -35,7 +35,7 @@ FUNCS = {
 
 
 def _gegenbauer(d, k, t):
-    """P_k(t), P_k(1) = 1, by the three-term recurrence of THEORY section 1."""
+    """P_k(t), P_k(1) = 1, by the three-term recurrence of theory section 1."""
     p0, p1 = mpf(1), t
     if k == 0:
         return p0
@@ -77,7 +77,7 @@ def nngp_mu(f, d, k, n_t=7, n_r=6, rmax=None):
 
 
 def he_ntk_mu(name, d, k):
-    """mu_k of the He 2-layer NTK 2 (V + u Vd) (THEORY sections 3 and 5 item 7)."""
+    """mu_k of the He 2-layer NTK 2 (V + u Vd) (theory sections 3 and 5 item 7)."""
     f, df = FUNCS[name]
     v = nngp_mu(f, d, k)
     if k == 0:
@@ -153,7 +153,7 @@ def nngp_bias_mu(f, d, k, n_t=6, n_r=6, h_b=mpf("0.2")):
 
 @pytest.mark.slow
 def test_two_layer_tanh_with_bias_against_radial_quadrature():
-    """network('tanh', 2, bias=1): Theta = 2 V_b + 1 + 2 (u + 1) Vd_b (THEORY section 3)."""
+    """network('tanh', 2, bias=1): Theta = 2 V_b + 1 + 2 (u + 1) Vd_b (theory section 3)."""
     net = network("tanh", 2, bias=1)
     assert [float(v) ** 2 for v in net.sigma_w] == pytest.approx([1, 2])
     assert [float(v) for v in net.sigma_b] == [1, 1]
@@ -174,7 +174,7 @@ def test_tanh_eigenvalues_decay_and_parity():
     odd = [spec[k].value for k in range(1, 41, 2)]
     assert all(spec[k].structural_zero for k in range(0, 41, 2))
     assert all(a > b > 0 for a, b in zip(odd, odd[1:]))
-    # ln mu_k ~ -c k^(2/3) (THEORY section 7, class 2): the decay per step grows, unlike a power law
+    # ln mu_k ~ -c k^(2/3) (theory section 7, class 2): the decay per step grows, unlike a power law
     import math
 
     r1 = math.log(float(odd[5] / odd[6]))

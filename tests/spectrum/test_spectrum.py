@@ -14,7 +14,7 @@ from asympt.spectrum import eigenvalues
 def test_auto_uses_exact_closed_forms():
     spec = eigenvalues(ntk("relu"), 3, 4)
     assert spec.tier == "exact"
-    # THEORY section 5: d = 3 ReLU NTK mu_0 = 1/2, mu_1 = 1/3, mu_2 = 5/64 (rationals)
+    # theory section 5: d = 3 ReLU NTK mu_0 = 1/2, mu_1 = 1/3, mu_2 = 5/64 (rationals)
     assert [spec[k].exact for k in range(3)] == [sympy.Rational(1, 2), sympy.Rational(1, 3), sympy.Rational(5, 64)]
 
 

@@ -1,4 +1,4 @@
-"""Closed-form Funk-Hecke eigenvalues typed from THEORY section 5 item 8, shared by the tier tests.
+"""Closed-form Funk-Hecke eigenvalues typed from theory section 5 item 8, shared by the tier tests.
 
 These are references, not asympt code: they follow the printed formulas (and item 7 for the
 multiplication by u), independently of asympt.spectrum.closed_forms.
@@ -31,19 +31,19 @@ def kappa1_mu(d, k):
 
 
 def times_u(mu, d, k):
-    """THEORY section 5 item 7: mu_k[u g] = (k mu_(k-1)[g] + (k + d - 2) mu_(k+1)[g]) / (2k + d - 2)."""
+    """theory section 5 item 7: mu_k[u g] = (k mu_(k-1)[g] + (k + d - 2) mu_(k+1)[g]) / (2k + d - 2)."""
     if k == 0:
         return mu(d, 1)
     return (k * mu(d, k - 1) + (k + d - 2) * mu(d, k + 1)) / (2 * k + d - 2)
 
 
 def relu_ntk_mu(d, k):
-    """He 2-layer ReLU NTK = u kappa0(u) + kappa1(u) (THEORY section 3)."""
+    """He 2-layer ReLU NTK = u kappa0(u) + kappa1(u) (theory section 3)."""
     return times_u(kappa0_mu, d, k) + kappa1_mu(d, k)
 
 
 def arcsin_mu(a, d, k):
-    """mu_k[arcsin(a u)] (THEORY section 5 item 8)."""
+    """mu_k[arcsin(a u)] (theory section 5 item 8)."""
     if k % 2 == 0:
         return mpf(0)
     m, d = (k - 1) // 2, mpf(d)
@@ -52,7 +52,7 @@ def arcsin_mu(a, d, k):
 
 
 def power_nngp_mu(a, d, k):
-    """mu_k[2 E_a], the He NNGP of x_+^a (THEORY section 5 item 8)."""
+    """mu_k[2 E_a], the He NNGP of x_+^a (theory section 5 item 8)."""
     d = mpf(d)
     P = 2**a * gamma(d / 2) * gamma(d / 2 + a) / (4 * pi)
     m = k // 2
