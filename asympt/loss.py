@@ -788,6 +788,14 @@ def _general(kernel, dim, target, dl, tl, expl) -> LossLaw:
                    approach_kind=approach_kind, never_learned=never, status=tag, params=law_params)
 
 
+def _trusted_float(approx, cap: int = 20):
+    """A SymPy Float holding only the digits an :class:`~asympt.precision.Approx` earns (at most ``cap``)."""
+    import mpmath
+
+    digits = max(1, min(approx.digits, cap))
+    return sympy.Float(mpmath.nstr(approx.value, digits, strip_zeros=False), digits)
+
+
 def _slowest_mode(kernel, dim, degrees):
     from .spectrum import eigenvalues
 
@@ -798,7 +806,7 @@ def _slowest_mode(kernel, dim, degrees):
         ev = spec[k]
         if ev.structural_zero:
             continue
-        mu = ev.exact if ev.exact is not None else sympy.Float(str(ev.approx.value), 20)
+        mu = ev.exact if ev.exact is not None else _trusted_float(ev.approx)
         if best is None or float(mu) < float(best[3]):
             best = (2 * mu, e / 2, k, mu)
     if best is None:
@@ -838,7 +846,7 @@ def _finite_target(kernel, dim, target, dl, expl) -> LossLaw:
         if ev.exact is not None:
             mu = ev.exact
         else:
-            mu = sympy.Float(str(ev.approx), max(ev.approx.digits, 1))
+            mu = _trusted_float(ev.approx)
         rate, amp = 2 * mu, e / 2
         kind = "plateau" if L_inf != 0 else "exponential"
         expl.append(f"Loss: finitely many occupied degrees; the slowest learnable one is k = {k}: "

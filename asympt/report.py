@@ -218,7 +218,7 @@ def render_spectrum(data) -> str:
                      f"{r.get('ratio_law', ''):>9} {r.get('ratio_gamma', ''):>15}")
     lines.append("")
     lines.append(f"Trace check: sum_k N(d,k) mu_k over k <= {data['kmax']} = {data['trace_partial']} "
-                 f"-> k(1) = {data['trace_exact']['exact']}")
+                 f"-> k(1) = {data['trace_exact']['exact'] or data['trace_exact']['decimal']}")
     return "\n".join(lines)
 
 
