@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy
 
-__all__ = ["compact", "safe_str", "tidy", "tidy_constant"]
+__all__ = ["compact", "log_positive", "safe_str", "tidy", "tidy_constant"]
 
 
 def tidy(expr, max_ops: int = 80):
@@ -126,3 +126,21 @@ def _nodes(expr, cap: int) -> int:
         if n > cap:
             break
     return n
+
+
+def log_positive(value, digits: int = 70):
+    """ln(value) of a positive exact constant as an mpmath number, without evaluating ``value`` itself.
+
+    Large-d constants hold integers like Gamma(d/2)^2 2^d with thousands of digits; their logarithm is
+    taken term by term (``expand_log(force=True)``). Forcing the split over factors of either sign can
+    add a multiple of 2 pi i; for a positive value the real part is the logarithm.
+
+    >>> float(log_positive(-sympy.Integer(2) * -3))
+    1.791759469228055
+    """
+    import mpmath
+
+    value = sympy.sympify(value)
+    if not sympy.N(value, 20) > 0:
+        raise ValueError(f"log_positive needs a positive value: {value}")
+    return mpmath.mpf(sympy.re(sympy.N(sympy.expand_log(sympy.log(value), force=True), digits)))

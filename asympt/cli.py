@@ -311,7 +311,7 @@ def xi(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, targe
               help=f"Last time, {LIMITS.time_min:g}..{LIMITS.time_max:g}.")
 @click.option("--points", type=click.IntRange(1, LIMITS.curve_points), default=7, show_default=True,
               help=f"Number of log-spaced times, 1..{LIMITS.curve_points}.")
-@click.option("--digits", type=click.IntRange(5, 40), default=15, show_default=True,
+@click.option("--digits", type=click.IntRange(5, 25), default=15, show_default=True,
               help="Working digits (printed values show only the digits their error bound covers).")
 @plot_option("Write a log-log plot")
 @json_option

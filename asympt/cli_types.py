@@ -66,8 +66,9 @@ class Limits:
     #: --layers with relu^A, 1 < A < 3 and A >= 3 (xi --dim 200 -a relu^5 --layers 4 --bias 1: > 45 s)
     layers_power: int = 3
     layers_high_power: int = 2
-    #: points of curve (curve --dim 200 --points 200 --digits 40: 49 s)
-    curve_points: int = 50
+    #: points of curve, and its --digits (at most 25) and --tmax (curve --dim 3 --tmax 1e16 --points 20:
+    #: 15 s at --digits 15, 24 s at 25, > 200 s at 40; --points 50 --tmax 1e12: 25 s)
+    curve_points: int = 20
     #: A of the relu^A activation (xi --dim 3 -a relu^5: 5 s; relu^6: 42 s; relu^8: > 75 s)
     relu_power: int = 5
     #: --kmax of spectrum (--dim 3 --kmax 1000: 2 s, but with -a erf: 6 s at --kmax 200, > 75 s at 1000)
@@ -76,7 +77,7 @@ class Limits:
     degree: int = 1000
     #: times of curve --tmin/--tmax lie in [time_min, time_max]
     time_min: float = 1e-6
-    time_max: float = 1e15
+    time_max: float = 1e16
     #: --dims of table: largest dimension and number of dimensions
     table_dim: int = 100
     table_dims: int = 64

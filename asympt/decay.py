@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from ._symbolic import tidy_constant
+from ._symbolic import log_positive, tidy_constant
 from .errors import NotSupported, check_int
 
 __all__ = ["DecayLaw", "ParityLaw", "decay_law"]
@@ -116,7 +116,7 @@ class DecayLaw:
 
             with mpmath.workdps(60):
                 n = mpmath.mpf(sympy.N(nu, 70))
-                logs = [mpmath.mpf(sympy.N(sympy.expand_log(sympy.log(A), force=True), 70)) for A in amps]
+                logs = [log_positive(A) for A in amps]
                 m = max(logs)
                 s = mpmath.fsum(mpmath.exp((lg - m) / n) for lg in logs)
                 val = mpmath.exp(n * (m / n + mpmath.log(s) - mpmath.loggamma(self.dim)))

@@ -107,8 +107,6 @@ def test_sobolev_plateau_of_odd_kernel_in_closed_form():
     assert abs(sympy.N(law.L_inf - (1 - eta) / 2, 40)) < 1e-35
 
 
-@pytest.mark.xfail(strict=False, reason="needs DotProductKernel.polynomial_degree(parity) to certify the parity "
-                                        "zeros of GELU / sigmoid (kernel helper, issue 18.1)")
 @pytest.mark.parametrize(("act", "target", "expected"), [
     # issue 18.1: GELU's odd part is x/2, so mu_k = 0 for odd k >= 3: L_inf = 1/2 (||f_odd||^2 - e_1) = 1/32
     # for the half-space at d = 3 (the same plateau as ReLU's, theory section 7); sigmoid's even part is 1/2,
