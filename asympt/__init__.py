@@ -17,23 +17,23 @@ import importlib
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Approx": "asympt.precision",
-    "DecayLaw": "asympt.decay",
-    "DotProductKernel": "asympt.kernel",
-    "LossLaw": "asympt.loss",
+    "Approx": "asympt.core.precision",
+    "DecayLaw": "asympt.laws.decay",
+    "DotProductKernel": "asympt.kernels.kernel",
+    "LossLaw": "asympt.laws.loss",
     "Spectrum": "asympt.spectrum",
-    "activation": "asympt.activations",
-    "decay_law": "asympt.decay",
+    "activation": "asympt.kernels.activations",
+    "decay_law": "asympt.laws.decay",
     "eigenvalues": "asympt.spectrum",
-    "loss_curve": "asympt.curve",
-    "loss_law": "asympt.loss",
-    "multiplicity": "asympt.sphere",
-    "network": "asympt.networks",
-    "nngp": "asympt.networks",
-    "ntk": "asympt.networks",
+    "loss_curve": "asympt.laws.curve",
+    "loss_law": "asympt.laws.loss",
+    "multiplicity": "asympt.core.sphere",
+    "network": "asympt.kernels.networks",
+    "nngp": "asympt.kernels.networks",
+    "ntk": "asympt.kernels.networks",
     "parse_target": "asympt.targets",
     "Target": "asympt.targets",
-    "u": "asympt.conventions",
+    "u": "asympt.core.conventions",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

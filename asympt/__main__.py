@@ -1,6 +1,6 @@
 """``python -m asympt`` runs the command-line interface."""
 
-from .cli import main
+from asympt.cli.main import main
 
 if __name__ == "__main__":
     main(prog_name="asympt")

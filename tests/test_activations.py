@@ -3,8 +3,8 @@
 import pytest
 import sympy
 
-from asympt.activations import activation, available, parse_expression, x
-from asympt.errors import InvalidInput
+from asympt.kernels.activations import activation, available, parse_expression, x
+from asympt.core.errors import InvalidInput
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from asympt.cli import main
+from asympt.cli.main import main
 
 
 def run(*args):
@@ -56,7 +56,7 @@ def test_kernel_json_parses_and_carries_exact_values():
 
 
 def test_help_does_not_import_sympy_or_scipy():
-    code = ("import sys; from asympt.cli import main\n"
+    code = ("import sys; from asympt.cli.main import main\n"
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
             "heavy = [m for m in ('sympy', 'scipy', 'numpy', 'mpmath') if m in sys.modules]\n"
             "print('HEAVY', heavy)")
@@ -118,7 +118,7 @@ def test_every_subcommand_help_exits_zero_in_a_real_process(command):
 
 # ---- validation before any work (issue 17) -------------------------------------------------------
 
-from asympt.cli_types import LIMITS  # noqa: E402
+from asympt.cli.types import LIMITS  # noqa: E402
 
 REFUSED_BEFORE_WORK = [
     (("xi", "--dim", "3", "--sigma-w", "1e1000000000"), "exponent"),
@@ -165,12 +165,12 @@ REFUSED_BEFORE_WORK = [
 @pytest.mark.parametrize(("args", "needle"), REFUSED_BEFORE_WORK)
 def test_bad_and_huge_input_is_refused_in_one_line_before_any_work(args, needle, monkeypatch):
     # any kernel construction would be work: make it fail loudly if reached
-    import asympt.networks
+    import asympt.kernels.networks
 
     def no_work(*a, **k):
         raise AssertionError("validation came after work")
 
-    monkeypatch.setattr(asympt.networks, "ntk", no_work)
+    monkeypatch.setattr(asympt.kernels.networks, "ntk", no_work)
     res = run(*args)
     assert res.exit_code in (1, 2), res.output
     assert "Traceback" not in res.output and "internal error" not in res.output, res.output

@@ -12,10 +12,10 @@ import pytest
 import sympy
 from click.testing import CliRunner
 
-from asympt.cli import main
-from asympt.curve import loss_curve
-from asympt.loss import loss_law
-from asympt.networks import ntk
+from asympt.cli.main import main
+from asympt.laws.curve import loss_curve
+from asympt.laws.loss import loss_law
+from asympt.kernels.networks import ntk
 
 
 def run(*args):

@@ -10,8 +10,8 @@ import pytest
 import sympy
 from sympy import gamma, pi
 
-from asympt.decay import decay_law
-from asympt.networks import nngp, ntk
+from asympt.laws.decay import decay_law
+from asympt.kernels.networks import nngp, ntk
 
 G = lambda d: gamma(sympy.Rational(d, 2))  # noqa: E731
 

@@ -11,9 +11,9 @@ import pytest
 import sympy
 from scipy.special import eval_legendre, gammaln
 
-from asympt.decay import decay_law
-from asympt.errors import AsymptError, NotSupported
-from asympt.networks import ntk
+from asympt.laws.decay import decay_law
+from asympt.core.errors import AsymptError, NotSupported
+from asympt.kernels.networks import ntk
 
 
 def _E(a, r):

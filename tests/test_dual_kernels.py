@@ -11,8 +11,8 @@ import pytest
 import sympy
 from scipy import integrate, special
 
-from asympt.activations import activation
-from asympt.dual_kernels import dual_map
+from asympt.kernels.activations import activation
+from asympt.kernels.dual_kernels import dual_map
 
 Q = 1.7  # a non-unit variance exercises the homogeneity / variance handling
 

@@ -18,7 +18,7 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from asympt.cli_types import LIMITS  # noqa: E402
+from asympt.cli.types import LIMITS  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: per case: the issue's bar is 60 s and 2 GB. The 60 s are CPU seconds of the child (the wall clock of a

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import sympy
 
-from asympt.conventions import u
-from asympt.errors import InvalidInput
-from asympt.networks import network, nngp, ntk
+from asympt.core.conventions import u
+from asympt.core.errors import InvalidInput
+from asympt.kernels.networks import network, nngp, ntk
 
 PI = np.pi
 GRID = np.array([-1.0, -0.99, -0.7, -0.2, 0.0, 0.35, 0.8, 0.99, 1.0])
@@ -183,7 +183,7 @@ def test_power_activation_constants(a):
 @pytest.mark.parametrize("at", [1, -1])
 def test_local_expansion_reproduces_the_kernel(kernel, at):
     """The full local expansion (regular + singular terms) minus k(at -+ t) is O(t^order)."""
-    from asympt.expansions import local_expansion
+    from asympt.kernels.expansions import local_expansion
 
     k = kernel()
     ser = local_expansion(k, at, order=3)

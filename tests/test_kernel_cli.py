@@ -5,10 +5,10 @@ import pytest
 import sympy
 from click.testing import CliRunner
 
-from asympt.activations import activation
-from asympt.cli import main
-from asympt.errors import InvalidInput
-from asympt.networks import nngp, ntk
+from asympt.kernels.activations import activation
+from asympt.cli.main import main
+from asympt.core.errors import InvalidInput
+from asympt.kernels.networks import nngp, ntk
 
 
 def _relu3(u):

@@ -9,9 +9,9 @@ import mpmath
 import pytest
 from click.testing import CliRunner
 
-from asympt.cli import main
-from asympt.kernel import format_value
-from asympt.networks import ntk
+from asympt.cli.main import main
+from asympt.kernels.kernel import format_value
+from asympt.kernels.networks import ntk
 
 U = mpmath.mpf(3) / 10  # evaluated inside workdps below
 

@@ -3,9 +3,9 @@
 import mpmath
 import sympy
 
-from asympt._symbolic import log_positive
-from asympt.loss import loss_law
-from asympt.networks import ntk
+from asympt.core.symbolic import log_positive
+from asympt.laws.loss import loss_law
+from asympt.kernels.networks import ntk
 
 
 def test_log_positive_ignores_the_branch_of_a_forced_split():

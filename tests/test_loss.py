@@ -13,10 +13,10 @@ import pytest
 import sympy
 from sympy import Rational as R
 
-from asympt.errors import InvalidInput, NotSupported
-from asympt.curve import loss_curve
-from asympt.loss import loss_law
-from asympt.networks import nngp, ntk
+from asympt.core.errors import InvalidInput, NotSupported
+from asympt.laws.curve import loss_curve
+from asympt.laws.loss import loss_law
+from asympt.kernels.networks import nngp, ntk
 
 # (kernel, target, xi(d) or "plateau") from theory section 7's sphere summary table
 TABLE = [

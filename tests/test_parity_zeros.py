@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 import sympy
 
-from asympt.activations import activation, polynomial_parts
-from asympt.networks import ntk
+from asympt.kernels.activations import activation, polynomial_parts
+from asympt.kernels.networks import ntk
 
 REGISTRY = ["relu", "step", "relu2", "relu3", "relu^1.5", "abs", "identity", "leaky_relu:0.1", "erf", "tanh",
             "sigmoid", "softplus", "gelu", "silu", "sin", "cos"]

@@ -17,8 +17,8 @@ import mpmath
 import pytest
 import sympy
 
-from asympt.loss import loss_law
-from asympt.networks import ntk
+from asympt.laws.loss import loss_law
+from asympt.kernels.networks import ntk
 
 DIMS = [2, 3, 10]
 

@@ -12,10 +12,10 @@ import mpmath
 import pytest
 import sympy
 
-from asympt.curve import loss_curve
-from asympt.decay import smooth_class
-from asympt.loss import log_periodic_band, loss_law
-from asympt.networks import ntk
+from asympt.laws.curve import loss_curve
+from asympt.laws.decay import smooth_class
+from asympt.laws.loss import log_periodic_band, loss_law
+from asympt.kernels.networks import ntk
 from asympt.spectrum import eigenvalues
 
 RHO_ERF = (3 + math.sqrt(5)) / 2  # theory section 7: erf, q = 1: R = 3/2

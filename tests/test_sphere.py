@@ -1,6 +1,6 @@
 """Sphere facts: multiplicities, Funk-Hecke constant, Gegenbauer tables.
 
-References are computed differently from asympt.sphere: the dimension count of harmonic polynomials
+References are computed differently from asympt.core.sphere: the dimension count of harmonic polynomials
 via binomials, the closed form (2k + d - 2)/k binom(k + d - 3, d - 2) with exact fractions, mpmath's
 own quadrature of the density and of E_t[P_j P_k], scipy.special.eval_gegenbauer and mpmath.gegenbauer
 (hypergeometric evaluation, not the recurrence), and cos(k theta) on the circle.
@@ -15,8 +15,8 @@ import pytest
 import scipy.special
 import sympy
 
-from asympt.errors import InvalidInput
-from asympt.sphere import (
+from asympt.core.errors import InvalidInput
+from asympt.core.sphere import (
     cumulative_multiplicity,
     funk_hecke_constant,
     funk_hecke_constant_float,

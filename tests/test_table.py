@@ -1,4 +1,4 @@
-"""Reference tables (asympt.table, ``asympt table``).
+"""Reference tables (asympt.tables.grid, ``asympt table``).
 
 Independent references: exponents typed from the theory notes section 7 (sphere summary table, worked case,
 plateaus) and section 8 (euclidean closed forms); constants C and A_p recomputed here with mpmath from
@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from asympt import __version__
-from asympt import table as T
-from asympt.cli_table import table as table_cmd
+from asympt.tables import grid as T
+from asympt.cli.table import table as table_cmd
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 TABLES = os.path.join(ROOT, "tables")
@@ -279,10 +279,10 @@ def _fake_check(monkeypatch, calls):
         return {"verdict": "pass" if dim == 3 else "fail", "detail": f"fake check d={dim}"}
 
     try:
-        import asympt.check as check
+        import asympt.checks.run as check
     except ImportError:
-        check = types.ModuleType("asympt.check")
-        monkeypatch.setitem(sys.modules, "asympt.check", check)
+        check = types.ModuleType("asympt.checks.run")
+        monkeypatch.setitem(sys.modules, "asympt.checks.run", check)
         import asympt
 
         monkeypatch.setattr(asympt, "check", check, raising=False)
@@ -329,7 +329,7 @@ def test_cli_writes_files_and_records_the_command(tmp_path, monkeypatch):
 ])
 def test_cli_bad_input_is_one_line(tmp_path, monkeypatch, args, code, text):
     monkeypatch.chdir(tmp_path)
-    from asympt.cli import main
+    from asympt.cli.main import main
 
     res = CliRunner().invoke(main, ["table"] + args)
     assert res.exit_code == code and text in res.output and "Traceback" not in res.output
@@ -416,7 +416,7 @@ def test_committed_tables_do_not_drift():
 
 def test_drift_comparison_catches_a_changed_formula(monkeypatch):
     """A perturbed loss law (C off by one part in 1e9, or xi changed) must be reported."""
-    import asympt.loss as loss
+    import asympt.laws.loss as loss
 
     key = ("relu", 2, "none", "all", "sphere", "neuron", 3)
     committed = recompute([key])
@@ -457,7 +457,7 @@ def test_latex_compiles_with_pdflatex(tmp_path):
 
 @pytest.mark.slow
 def test_verify_with_the_real_cross_checks():
-    # asympt.check.verify_row (Nystrom spectrum and empirical loss fits at N = 1500, seed 0)
-    pytest.importorskip("asympt.check")
+    # asympt.checks.run.verify_row (Nystrom spectrum and empirical loss fits at N = 1500, seed 0)
+    pytest.importorskip("asympt.checks.run")
     row = T.compute_group(("relu", 2, "1", "all"), [("sphere", "neuron", 3)], verify=True)[0]
     assert row["verdict"] == "pass", row["verify_detail"]

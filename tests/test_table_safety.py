@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from asympt import __version__
-from asympt import table as T
-from asympt.cli import main
-from asympt.errors import AsymptError, InvalidInput
+from asympt.tables import grid as T
+from asympt.cli.main import main
+from asympt.core.errors import AsymptError, InvalidInput
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ONE = T.Grid(activations=("relu",), layers=(2,), biases=("1",), trains=("last",), datas=("sphere",),
@@ -151,7 +151,7 @@ def test_no_stray_directory_or_empty_journal_after_a_failure(tmp_path, monkeypat
     assert "not written by asympt" in line
     assert sorted(os.listdir(tmp_path)) == ["t.csv"]
 
-    import asympt.check as check
+    import asympt.checks.run as check
 
     def failing(*a, **k):
         raise InvalidInput("verification failed on purpose")
@@ -231,7 +231,7 @@ def test_an_unreachable_dask_scheduler_is_a_one_line_error_after_the_timeout(tmp
     monkeypatch.setattr(sys.modules["distributed"], "Client", Client, raising=False)
     line = one_line_error(cli(tmp_path, "-o", "t.csv", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"))
     assert "cannot reach the Dask scheduler" in line
-    from asympt.cli_types import LIMITS
+    from asympt.cli.types import LIMITS
 
     assert seen["timeout"] == LIMITS.dask_connect
     assert os.listdir(tmp_path) == []

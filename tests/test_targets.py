@@ -11,7 +11,7 @@ import mpmath
 import pytest
 import sympy
 
-from asympt.errors import InvalidInput, NotSupported
+from asympt.core.errors import InvalidInput, NotSupported
 from asympt.targets import (
     RKHS,
     Cap,

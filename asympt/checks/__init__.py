@@ -1,1 +1,1 @@
-"""Helpers of :mod:`asympt.check`: the detection-power study of its verdicts (:mod:`.power`)."""
+"""Helpers of :mod:`asympt.checks.run`: the detection-power study of its verdicts (:mod:`.power`)."""

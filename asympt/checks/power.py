@@ -1,4 +1,4 @@
-"""Detection power and false-failure rate of the verdicts of :mod:`asympt.check`.
+"""Detection power and false-failure rate of the verdicts of :mod:`asympt.checks.run`.
 
 For one setting and many seeds, :func:`run_study` runs the sampled-data checks with the *correct*
 predictions and keeps, per seed and row, what the verdict is computed from (measured value, centre,
@@ -101,8 +101,8 @@ def run_study(setting: str, n: int, seeds, progress=print) -> dict:
     the summary."""
     import time
 
-    from ..check import run_checks
-    from ..networks import ntk
+    from .run import run_checks
+    from asympt.kernels.networks import ntk
 
     s = SETTINGS[setting]
     kernel = ntk(s["activation"], bias=s["bias"])

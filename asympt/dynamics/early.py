@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 
-from ..errors import InvalidInput, NotSupported, check_int
+from asympt.core.errors import InvalidInput, NotSupported, check_int
 from .horizon import DataKernel, _check_float, _fmt, simulation_setup
 
 __all__ = ["early_stage", "flip_forecast", "partition_stats", "simulate_early"]
@@ -143,7 +143,7 @@ def early_stage(kernel, X, y, *, width: int, lr: float = 0.5, late_fraction: flo
     """Kernel prediction of the early drop, partition statistics and the flip forecast on (X, y)."""
     import numpy as np
 
-    from ..kernel import check_kernel
+    from asympt.kernels.kernel import check_kernel
 
     kernel = check_kernel(kernel)
     beta2, _, a_over, _, sw1 = _network(kernel)
@@ -187,7 +187,7 @@ def simulate_early(kernel, X, y, *, widths, lr: float, steps_e: int, steps_late:
     """Train real networks on (X, y): L(t_e)/L_0, L(t_late)/L_0 and the flip fractions, with seed spread."""
     import numpy as np
 
-    from ..numerics import twolayer as tl
+    from asympt.numerics import twolayer as tl
 
     beta2, input_bias, a_over, lr_w, sw1 = _network(kernel)
     X = np.asarray(X, dtype=float)

@@ -42,7 +42,7 @@ from __future__ import annotations
 import functools
 import math
 
-from ..errors import InvalidInput, NotSupported, check_int
+from asympt.core.errors import InvalidInput, NotSupported, check_int
 
 __all__ = ["DataKernel", "check_rows", "departure_time", "displacement", "fit_departure", "fit_horizon", "horizon",
            "layer_kernels", "memory_estimate", "simulate_horizon", "simulation_setup", "static_departure"]
@@ -74,11 +74,11 @@ def _check_float(name, value, *, positive=True):
 def layer_kernels(kernel) -> list:
     """[(l, K^[l])]: the contribution of each trained layer l to ``kernel`` (same scales, train = l).
 
-    >>> from asympt.networks import ntk
+    >>> from asympt.kernels.networks import ntk
     >>> [(l, k.value_at_one) for l, k in layer_kernels(ntk("relu"))]     # He NTK: 1 + 1 = k(1) = 2
     [(1, 1), (2, 1)]
     """
-    from ..kernel import check_kernel
+    from asympt.kernels.kernel import check_kernel
 
     return list(_layer_kernels(check_kernel(kernel).network))
 
@@ -88,7 +88,7 @@ def _layer_kernels(net):
     """Cached per network, so that the kernels' cached expansions and parity parts are reused."""
     import dataclasses
 
-    from ..kernel import DotProductKernel
+    from asympt.kernels.kernel import DotProductKernel
 
     return tuple((l, DotProductKernel(dataclasses.replace(net, train=frozenset(p for p in net.train if p[0] == l))))
                  for l in net.trained_layers())
@@ -97,7 +97,7 @@ def _layer_kernels(net):
 def _spectrum(kernel, dim, K):
     import warnings
 
-    from ..spectrum import eigenvalues
+    from asympt.spectrum import eigenvalues
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")            # the float64 tier's error bars are carried below
@@ -113,7 +113,7 @@ def _g(mu, t, lr):
 
 
 def _target(kernel, target):
-    from ..targets import parse_target
+    from asympt.targets import parse_target
 
     if isinstance(target, str):
         return parse_target(target, default_activation=kernel.network.activation.name)
@@ -128,12 +128,12 @@ def displacement(kernel, dim: int, target, times, *, lr=None, widths=(), kmax: i
     1e-4 of D^2, at most 4096) are summed; the bound assumes mu_k^[l] <= mu_K^[l] beyond K. ``widths``
     adds RD(t) = D_1 / sqrt(m d_in). Returns a JSON-ready dict (per layer: D(t), bound, large-time law).
 
-    >>> from asympt.networks import ntk
+    >>> from asympt.kernels.networks import ntk
     >>> out = displacement(ntk("relu"), 3, "neuron", [1e6])
     >>> [row["law"]["kind"] for row in out["layers"]]      # xi = 1: the first layer grows like log t
     ['logarithmic', 'finite']
     """
-    from ..kernel import check_kernel
+    from asympt.kernels.kernel import check_kernel
 
     kernel = check_kernel(kernel)
     dim = check_int("dim", dim, minimum=2, maximum=10**4)
@@ -188,7 +188,7 @@ def displacement(kernel, dim: int, target, times, *, lr=None, widths=(), kmax: i
 
 def _start_degree(kernel, dim, tmax):
     """A first K with mu_K t_max ~ 1e-3 from the decay law (then doubled while the tail bound is too big)."""
-    from ..decay import decay_law
+    from asympt.laws.decay import decay_law
 
     K = 64
     try:
@@ -207,7 +207,7 @@ def _large_time_law(kernel, layer_kernel, dim, target, lr):
     """Leading large-t law of D_l(t)^2 from the decay laws of mu_k, mu_k^[l] and e_k (module docstring)."""
     import sympy
 
-    from ..decay import decay_law
+    from asympt.laws.decay import decay_law
 
     dl, dll = decay_law(kernel, dim), decay_law(layer_kernel, dim)
     tl = target.asymptotic(dim)
@@ -315,7 +315,7 @@ def simulation_setup(kernel):
     alpha = sqrt(m)/sigma_w2 and the first-layer step multiplied by sigma_w1^2 (same gradient flow in
     asympt's parameters); asympt's first-layer displacement is |Delta W| / sigma_w1.
     """
-    from ..kernel import check_kernel
+    from asympt.kernels.kernel import check_kernel
 
     net = check_kernel(kernel).network
     if net.layers != 2:
@@ -356,8 +356,8 @@ def simulate_horizon(kernel, dim: int, target, widths, *, samples: int = 1000, s
     """
     import numpy as np
 
-    from ..kernel import check_kernel
-    from ..numerics import twolayer as tl
+    from asympt.kernels.kernel import check_kernel
+    from asympt.numerics import twolayer as tl
 
     kernel = check_kernel(kernel)
     dim = check_int("dim", dim, minimum=2, maximum=1000)
@@ -550,8 +550,8 @@ def horizon(kernel, dim: int, target, *, width: int, tol: float = 0.1, calibrate
     """
     import numpy as np
 
-    from ..kernel import check_kernel
-    from ..loss import loss_law
+    from asympt.kernels.kernel import check_kernel
+    from asympt.laws.loss import loss_law
 
     kernel = check_kernel(kernel)
     dim = check_int("dim", dim, minimum=2, maximum=1000)
@@ -832,7 +832,7 @@ def check_rows(kernel, dim: int, target, *, widths=(250, 500, 1000), samples: in
     """
     import numpy as np
 
-    from ..kernel import check_kernel
+    from asympt.kernels.kernel import check_kernel
 
     kernel = check_kernel(kernel)
     target = _target(kernel, target)
@@ -906,8 +906,8 @@ def static_departure(kernel, dim: int, target, width: int, *, samples: int = 100
     """
     import numpy as np
 
-    from ..kernel import check_kernel
-    from ..numerics import twolayer as tl
+    from asympt.kernels.kernel import check_kernel
+    from asympt.numerics import twolayer as tl
 
     kernel = check_kernel(kernel)
     target = _target(kernel, target)

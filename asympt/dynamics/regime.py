@@ -49,7 +49,7 @@ from fractions import Fraction
 
 import sympy
 
-from ..errors import InvalidInput, NotSupported
+from asympt.core.errors import InvalidInput, NotSupported
 from .spectral_bias import twolayer_kernel, width_symbol
 
 __all__ = ["INITS", "classify", "coordinates", "init_kernel", "init_scales", "parse_scale", "regime",
@@ -73,7 +73,7 @@ def parse_scale(text: str, dim: int | None = None):
     >>> parse_scale("m + 1")
     Traceback (most recent call last):
     ...
-    asympt.errors.InvalidInput: scale must be a monomial c*m**p (numbers, m, d, *, /, **, sqrt): 'm + 1'
+    asympt.core.errors.InvalidInput: scale must be a monomial c*m**p (numbers, m, d, *, /, **, sqrt): 'm + 1'
     """
     if not isinstance(text, str) or len(text) > 200:
         raise InvalidInput(f"scale must be a short string such as 'm**0.5': {text!r}")
@@ -258,7 +258,7 @@ def init_kernel(init=None, *, activation="relu", dim: int, width=None, alpha=Non
                 gamma=None, gamma_prime=None, bias=0):
     """The layer-weighted tangent kernel an initialisation trains with (linear regime only).
 
-    Raises :class:`~asympt.errors.NotSupported` at critical and condensed points, where the kernel
+    Raises :class:`~asympt.core.errors.NotSupported` at critical and condensed points, where the kernel
     theory does not describe training. ``width`` is needed when the layer weights depend on m.
 
     >>> from asympt import eigenvalues
@@ -277,8 +277,8 @@ def init_kernel(init=None, *, activation="relu", dim: int, width=None, alpha=Non
 
 def _part_laws(activation, a, b1, b2, width, bias, dim):
     """Decay laws and kernels of the two layer parts (first layer, readout) of the weighted kernel."""
-    from ..decay import decay_law
-    from ..networks import ntk
+    from asympt.laws.decay import decay_law
+    from asympt.kernels.networks import ntk
 
     k = twolayer_kernel(activation, alpha=a, beta1=b1, beta2=b2, width=width, input_bias=bias)
     net = k.network
@@ -313,7 +313,7 @@ def regime(init=None, *, alpha=None, beta1=None, beta2=None, gamma=None, gamma_p
     if dim is None:
         out["note"] = "give dim (and width when the weights depend on it) for the kernel and xi"
         return out
-    from ..loss import loss_law
+    from asympt.laws.loss import loss_law
 
     k, parts = _part_laws(activation, a, b1, b2, width, bias, dim)
     c1, c2 = k.network.layer_weights or (1, 1)
@@ -402,7 +402,7 @@ def simulate_regime(points, widths, *, n: int = 6, seed: int = 0, c: float = 0.5
     """
     import numpy as np
 
-    from ..numerics.twolayer import TwoLayerNet
+    from asympt.numerics.twolayer import TwoLayerNet
 
     widths = [int(w) for w in widths]
     if len(widths) < 2 or any(w < 2 or w % 2 for w in widths) or len(set(widths)) != len(widths):
@@ -441,7 +441,7 @@ def simulate_drift(kappas, widths, *, n: int = 6, seed: int = 0, c: float = 0.1,
     """
     import numpy as np
 
-    from ..numerics.twolayer import TwoLayerNet
+    from asympt.numerics.twolayer import TwoLayerNet
 
     rng = np.random.default_rng(seed)
     X = _circle_points(n, rng)

@@ -34,7 +34,7 @@ from fractions import Fraction
 
 import sympy
 
-from ..errors import InvalidInput, NotSupported
+from asympt.core.errors import InvalidInput, NotSupported
 
 __all__ = ["simulate_rates", "simulate_spectral_bias", "spectral_bias", "twolayer_kernel", "width_symbol"]
 
@@ -75,7 +75,7 @@ def twolayer_kernel(activation="relu", *, alpha, beta1=1, beta2=1, width=None, i
     >>> [e.exact for e in eigenvalues(k, 3, 4)]                   # half the He NTK's 1/2, 1/3, 5/64, 0, 1/192
     [1/4, 1/6, 5/128, 0, 1/384]
     """
-    from ..networks import ntk
+    from asympt.kernels.networks import ntk
 
     for name, val in (("alpha", alpha), ("beta1", beta1), ("beta2", beta2)):
         if isinstance(val, bool) or not isinstance(val, (int, float, sympy.Basic)):
@@ -111,14 +111,14 @@ def spectral_bias(kernel, dim: int, degrees=tuple(range(9)), *, lr=None, steps: 
     1 - sum_k e_k (1 - eta mu_k)^(2t) / ||f*||^2 at the ``times`` (degrees above max(degrees) are
     counted as not learned, so the fraction is a lower bound). Returns a JSON-ready dict.
 
-    >>> from asympt.networks import ntk
+    >>> from asympt.kernels.networks import ntk
     >>> out = spectral_bias(ntk("relu"), 3, degrees=[2, 3], lr=2, steps=10)
     >>> out["rows"][0]["mu"], out["rows"][0]["factor"], out["rows"][1]["never_learned"]
     ('5/64', 0.84375, True)
     """
-    from ..errors import check_int
-    from ..kernel import check_kernel
-    from ..spectrum import eigenvalues
+    from asympt.core.errors import check_int
+    from asympt.kernels.kernel import check_kernel
+    from asympt.spectrum import eigenvalues
 
     kernel = check_kernel(kernel)
     dim = check_int("dim", dim, minimum=2)
@@ -171,7 +171,7 @@ def spectral_bias(kernel, dim: int, degrees=tuple(range(9)), *, lr=None, steps: 
 
 
 def _target_curve(kernel, dim, target, spec, lr, steps, K, times):
-    from ..targets import parse_target
+    from asympt.targets import parse_target
 
     if isinstance(target, str):
         target = parse_target(target, default_activation=kernel.network.activation.name)
@@ -206,7 +206,7 @@ def _simulated_scales(net):
 def simulate_spectral_bias(net, dim: int, *, width: int, samples: int, degrees=(1, 2, 3, 4), lr: float, steps: int,
                            seeds: int = 1, seed: int = 0, fresh: int = 10_000, norm: float = 0.5,
                            fit_floor: float = 0.05, dtype: str = "float32", record_until: int = 40) -> dict:
-    """Train asympt's two-layer network ``net`` (a :class:`asympt.networks.Network`) and measure rates.
+    """Train asympt's two-layer network ``net`` (a :class:`asympt.kernels.networks.Network`) and measure rates.
 
     Target: one zonal harmonic P_k(v_k.x) per degree in ``degrees``, each of L^2 norm ``norm``; data:
     ``samples`` uniform points; antisymmetric initialisation (f_0 = 0), full-batch GD with step ``lr``.
@@ -217,7 +217,7 @@ def simulate_spectral_bias(net, dim: int, *, width: int, samples: int, degrees=(
     predicted rate is -log(1 - eta mu_k), mu_k from asympt's spectrum of ``net``'s kernel (never
     from the trainer). Replica i (of ``seeds``) draws data, target and weights from (seed, i).
     """
-    from ..kernel import DotProductKernel
+    from asympt.kernels.kernel import DotProductKernel
 
     beta2, input_bias, alpha_over_sqrt_m, lr_w = _simulated_scales(net)
     return simulate_rates(DotProductKernel(net), net.activation.name, dim, width=width, samples=samples,
@@ -238,9 +238,9 @@ def simulate_rates(kernel, activation: str, dim: int, *, width: int, samples: in
     """
     import numpy as np
 
-    from ..errors import check_int
-    from ..numerics import twolayer as tl
-    from ..spectrum import eigenvalues
+    from asympt.core.errors import check_int
+    from asympt.numerics import twolayer as tl
+    from asympt.spectrum import eigenvalues
 
     dim = check_int("dim", dim, minimum=2, maximum=1000)
     width = check_int("width", width, minimum=2, maximum=10**6)

@@ -96,13 +96,13 @@ def sample(kind: str, n: int, dim: int, seed=0) -> np.ndarray:
 def gegenbauer_table(t: np.ndarray, dim: int, kmax: int) -> np.ndarray:
     """P_k^(d)(t) for k = 0..kmax (normalised P_k(1) = 1), shape (kmax + 1,) + t.shape.
 
-    :func:`asympt.sphere.gegenbauer_table` (three-term recurrence) with the shape of ``t`` kept.
+    :func:`asympt.core.sphere.gegenbauer_table` (three-term recurrence) with the shape of ``t`` kept.
 
     >>> P = gegenbauer_table(np.array([0.3]), 3, 2)       # Legendre: 1, t, (3t^2 - 1)/2
     >>> np.round(P[:, 0], 12).tolist()
     [1.0, 0.3, -0.365]
     """
-    from ..sphere import gegenbauer_table as table
+    from asympt.core.sphere import gegenbauer_table as table
 
     t = np.clip(np.asarray(t, dtype=float), -1.0, 1.0)  # dot products of unit vectors may round past +-1
     return table(dim, kmax, t.reshape(-1)).reshape((kmax + 1,) + t.shape)
@@ -116,7 +116,7 @@ def _neuron_values(act, z):
     except ValueError:  # an activation given as an expression: evaluate its (parsed) SymPy form
         import sympy
 
-        from ..activations import x as _x
+        from asympt.kernels.activations import x as _x
 
         phi = sympy.lambdify(_x, act.expr, modules="numpy")
     return np.broadcast_to(np.asarray(phi(z), dtype=float), z.shape)
@@ -138,8 +138,8 @@ def target_values(target, X: np.ndarray, *, seed=0, kmax: int | None = None) -> 
       (degree k rides on direction k mod 16), truncated at ``kmax`` (default 600 on S^2, fewer in higher
       dimension); e_k are the class energies, so degree k carries exactly e_k.
     """
-    from ..sphere import multiplicity
-    from ..targets import Cap, Harmonic, Neuron, Sobolev
+    from asympt.core.sphere import multiplicity
+    from asympt.targets import Cap, Harmonic, Neuron, Sobolev
 
     X = np.asarray(X, dtype=float)
     n, dim = X.shape

@@ -1,7 +1,7 @@
 """Finite-width fully connected networks in numpy: the Monte Carlo side of asympt's kernel checks.
 
 A real network of finite width in the NTK parameterisation (Jacot, Gabriel & Hongler 2018;
-theory section 3, :mod:`asympt.conventions`), inputs x in R^d (normally on S^(d-1)):
+theory section 3, :mod:`asympt.core.conventions`), inputs x in R^d (normally on S^(d-1)):
 
     h^1     = sw_1 W^1 x + sb_1 b^1                       (no 1/sqrt(d): |x| = 1)
     h^(l+1) = (sw_(l+1) / sqrt(n_l)) W^(l+1) phi(h^l) + sb_(l+1) b^(l+1),     f(x) = h^L (scalar),
@@ -25,7 +25,7 @@ in memory O(points x width + points^2). The last layer's two terms add up to the
 (sw_L^2 / n_(L-1)) phi(h^(L-1)(x)).phi(h^(L-1)(y)) + sb_L^2, the random-features kernel.
 
 Training: full-batch gradient descent on L(theta) = 1/2 mean_i (f(x_i) - y_i)^2 (the empirical form of
-the 1/2 ||f - f*||^2_{L^2(sigma)} of :mod:`asympt.conventions`), either of the network itself or of
+the 1/2 ||f - f*||^2_{L^2(sigma)} of :mod:`asympt.core.conventions`), either of the network itself or of
 its first-order Taylor model around initialisation f_lin = f_0 + J_0 (theta - theta_0), the lazy /
 kernel regime of Lee et al. 2019 ("Wide neural networks of any depth evolve as linear models under
 gradient descent"). On the training set the linearised model evolves exactly as
@@ -201,7 +201,7 @@ def parse_train(train, layers: int) -> tuple[Pair, ...]:
     ``train`` is ``"all"`` (or None), ``"last"`` (last layer, weights and bias), ``"last-weights"``,
     a string of layer numbers such as ``"1"`` or ``"1,3"`` (weights and bias of those layers), an
     iterable of layer numbers, or an iterable of (layer, "w" | "b") pairs. Layers are numbered 1..L.
-    The strings mirror those of :func:`asympt.networks.ntk`, but are parsed here independently.
+    The strings mirror those of :func:`asympt.kernels.networks.ntk`, but are parsed here independently.
 
     >>> parse_train("1,3", layers=3)
     ((1, 'w'), (1, 'b'), (3, 'w'), (3, 'b'))

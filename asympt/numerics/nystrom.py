@@ -157,7 +157,7 @@ def _orthonormal(Y):
 
 def _check_r_d(net):
     """The R^d kernels below cover 2-layer networks trained on all parameters or on the last layer."""
-    from ..errors import NotSupported
+    from asympt.core.errors import NotSupported
 
     if net.layers != 2:
         raise NotSupported("data in R^d: the kernel off the sphere is implemented for 2-layer networks only")
@@ -170,7 +170,7 @@ def _check_r_d(net):
 
 def _homogeneous_parts(kernel):
     """(k_0, a, ratio, readout_bias^2) of the factorisation above."""
-    from ..networks import ntk
+    from asympt.kernels.networks import ntk
 
     net = kernel.network
     act = net.activation
@@ -191,7 +191,7 @@ def euclidean_gram(kernel, X: np.ndarray, Y: np.ndarray | None = None, chunk: in
     V(q, q', c) = (2/pi) asin(2c / sqrt((1 + 2q)(1 + 2q'))) and
     Vd(q, q', c) = (4/pi) ((1 + 2q)(1 + 2q') - 4c^2)^(-1/2), with c = sigma_w1^2 x.x' + sigma_b1^2.
     """
-    from ..errors import NotSupported
+    from asympt.core.errors import NotSupported
 
     net = kernel.network
     act = net.activation

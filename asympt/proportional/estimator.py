@@ -48,7 +48,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InvalidInput, check_int
+from asympt.core.errors import InvalidInput, check_int
 from .heads import Head
 
 __all__ = ["CavityEstimator", "EstimateStep", "estimator_memory_bytes"]

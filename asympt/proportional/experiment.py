@@ -1,7 +1,7 @@
 """The computation behind ``asympt gd-risk``: train, estimate, optionally simulate and compare.
 
 :func:`parse_link` turns the user's link text into a numpy function through asympt's restricted
-expression parser (:func:`asympt.activations.parse_expression`; never eval or sympify);
+expression parser (:func:`asympt.kernels.activations.parse_expression`; never eval or sympify);
 :func:`plan` validates sizes and the step before anything is allocated; :func:`run` does the work and
 returns a JSON-ready dict.
 """
@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from ..errors import InvalidInput
+from asympt.core.errors import InvalidInput
 from .estimator import CavityEstimator, estimator_memory_bytes
 from .heads import head as make_head
 
@@ -38,11 +38,11 @@ def parse_link(text: str):
     >>> parse_link("__import__('os')")
     Traceback (most recent call last):
     ...
-    asympt.errors.InvalidInput: --link: only the variable s (or x) is allowed, got a call to '__import__' (allowed functions: cos, erf, exp, gelu, sigmoid, silu, sin, softplus, tanh)
+    asympt.core.errors.InvalidInput: --link: only the variable s (or x) is allowed, got a call to '__import__' (allowed functions: cos, erf, exp, gelu, sigmoid, silu, sin, softplus, tanh)
     """
     import sympy
 
-    from ..activations import parse_expression, x
+    from asympt.kernels.activations import parse_expression, x
 
     if not isinstance(text, str) or not text.strip() or len(text) > 300:
         raise InvalidInput(f"--link must be an expression in s of at most 300 characters: {text!r}")
@@ -70,7 +70,7 @@ def _linear_slope(expr):
     """c if the link is exactly c*s (needed by the closed form), else None."""
     import sympy
 
-    from ..activations import x
+    from asympt.kernels.activations import x
 
     if not expr.is_polynomial(x):
         return None

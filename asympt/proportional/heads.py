@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import InvalidInput
+from asympt.core.errors import InvalidInput
 
 __all__ = ["ACTIVATIONS", "Head", "head"]
 
@@ -177,7 +177,7 @@ def head(kind: str, activation: str = "tanh", width: int = 1, hidden: int = 4) -
     >>> g.tolist(), H[0].tolist()           # at z = 0: tanh' = 1, tanh'' = 0
     ([[-1.0, 0.5]], [[1.0, -0.5], [-0.5, 0.25]])
     """
-    from ..errors import check_int
+    from asympt.core.errors import check_int
 
     if kind not in ("linear", "two-layer", "three-layer"):
         raise InvalidInput(f"head kind must be linear, two-layer or three-layer: {kind!r}")

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 import mpmath
 
-from ..errors import InvalidInput, check_int
-from ..precision import Approx
+from asympt.core.errors import InvalidInput, check_int
+from asympt.core.precision import Approx
 
 __all__ = ["LinearRisk", "large_time_laws", "linear_gd_risk", "stability_bound"]
 
@@ -42,7 +42,7 @@ __all__ = ["LinearRisk", "large_time_laws", "linear_gd_risk", "stability_bound"]
 @dataclass(frozen=True)
 class LinearRisk:
     """Closed-form risk curve: per step t the bias part B(t), the noise part V(t) and
-    R(t) = sigma^2 + s2 B(t) + sigma^2 V(t), each an :class:`~asympt.precision.Approx`."""
+    R(t) = sigma^2 + s2 B(t) + sigma^2 V(t), each an :class:`~asympt.core.precision.Approx`."""
 
     delta: float
     lr: float

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import InvalidInput
+from asympt.core.errors import InvalidInput
 from .heads import Head
 
 __all__ = ["Problem", "make_problem", "population_mse", "train"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import InvalidInput, check_int
+from asympt.core.errors import InvalidInput, check_int
 
 __all__ = ["Eigenvalue", "Spectrum", "eigenvalues", "TIERS"]
 
@@ -32,7 +32,7 @@ _MAX_DIGITS = 300
 
 @dataclass(frozen=True)
 class Eigenvalue:
-    """mu_k with its tier: ``exact`` (SymPy number) or ``approx`` (:class:`asympt.precision.Approx`)."""
+    """mu_k with its tier: ``exact`` (SymPy number) or ``approx`` (:class:`asympt.core.precision.Approx`)."""
 
     k: int
     multiplicity: int
@@ -105,7 +105,7 @@ def _check(dim, kmax, digits, tier):
 def eigenvalues(kernel, dim: int, kmax: int, *, tier: str = "auto", digits: int = 15) -> Spectrum:
     """mu_0..mu_kmax of ``kernel`` on S^(dim-1) with at least ``digits`` correct digits.
 
-    >>> from asympt.networks import ntk
+    >>> from asympt.kernels.networks import ntk
     >>> spec = eigenvalues(ntk("relu"), 3, 3, tier="exact")     # theory section 5: 1/2, 1/3, 5/64, 0
     >>> [str(e.exact) for e in spec]
     ['1/2', '1/3', '5/64', '0']
@@ -113,9 +113,9 @@ def eigenvalues(kernel, dim: int, kmax: int, *, tier: str = "auto", digits: int 
     import mpmath
     import sympy
 
-    from ..kernel import check_kernel
-    from ..precision import Approx
-    from ..sphere import multiplicity
+    from asympt.kernels.kernel import check_kernel
+    from asympt.core.precision import Approx
+    from asympt.core.sphere import multiplicity
 
     kernel = check_kernel(kernel)
     dim, kmax, digits = _check(dim, kmax, digits, tier)
@@ -167,7 +167,8 @@ def eigenvalues(kernel, dim: int, kmax: int, *, tier: str = "auto", digits: int 
     elif tier == "float64":
         raise InvalidInput(f"digits: float64 cannot deliver {digits} digits (at most 13); use tier 'mpmath'")
 
-    from . import highprec, series
+    from . import highprec
+    from . import series
 
     if series.applicable(kernel):
         # positive power series: no cancellation (theory section 5 item 4), any d and kmax

@@ -36,7 +36,7 @@ factors in k, so the work is Python ``Fraction`` arithmetic and a kernel's mu_k 
 rational 5/64 (d = 3 ReLU NTK) or 14/(9 pi^2) (d = 2). Structural zeros (odd k >= 3 of the 2-layer ReLU
 NTK) are exact ``0``, never thresholds.
 
-Conventions: :mod:`asympt.conventions`. Entry point: :func:`exact_eigenvalues`.
+Conventions: :mod:`asympt.core.conventions`. Entry point: :func:`exact_eigenvalues`.
 
 References: Cho & Saul 2009 (arc-cosine kernels); Bietti & Mairal 2019, Bietti & Bach 2021 (NTK
 spectra on the sphere); DLMF 15.4.20 (Gauss summation), 18.5.5 (Rodrigues), 10.32.2 (I_nu).
@@ -49,8 +49,8 @@ from fractions import Fraction
 
 import sympy
 
-from ..conventions import u
-from ..errors import InvalidInput, NotSupported, check_int
+from asympt.core.conventions import u
+from asympt.core.errors import InvalidInput, NotSupported, check_int
 
 __all__ = [
     "M_constant",
@@ -943,14 +943,14 @@ def _eigenvalues_of_expr(expr, d: int, kmax: int, allow_hyper: bool):
 def exact_eigenvalues(kernel, dim: int, kmax: int, *, allow_hyper: bool = False):
     """Exact mu_0..mu_kmax of a dot-product kernel, or None when its expression is not recognised.
 
-    ``kernel`` is a :class:`~asympt.kernel.DotProductKernel` (its ``expr``, a SymPy expression in
+    ``kernel`` is a :class:`~asympt.kernels.kernel.DotProductKernel` (its ``expr``, a SymPy expression in
     :data:`asympt.u`, is used) or such an expression. Recognised: finite sums of polynomial(u) * atom,
     with atom one of
 
     * 1 (so any polynomial), arcsin(u), arccos(u) (= pi/2 - arcsin u), sqrt(1 - u^2) and every
       (a - a u^2)^e, sqrt(1-u) sqrt(1+u) (read as (1-u^2)^(1/2)), (1 - u)^g and (1 + u)^g, rational e, g;
     * hyper([al, be], [1/2], u^2) and u * hyper([al, be], [3/2], u^2), rational parameters (the E_a
-      maps of :func:`asympt.dual_kernels.arccos_kernel_E` for non-integer a);
+      maps of :func:`asympt.kernels.dual_kernels.arccos_kernel_E` for non-integer a);
     * exp(q u), sinh(q u), cosh(q u), q a nonzero real number (values with ``besseli``).
 
     arcsin(c u), (a - b u^2)^e and the hyper atoms at s u^2 with rational 0 < |c^2|, |b/a|, |s| < 1
@@ -965,10 +965,10 @@ def exact_eigenvalues(kernel, dim: int, kmax: int, *, allow_hyper: bool = False)
     Rodrigues for (1 -+ u)^g (5.1-5.2), Bessel for exponentials (5.6), and repeated multiplication by u
     (5.7) for the polynomial factors, all with rational arithmetic in k.
 
-    Raises :class:`~asympt.errors.InvalidInput` for dim < 2, kmax < 0 or a ``kernel`` that is neither a
+    Raises :class:`~asympt.core.errors.InvalidInput` for dim < 2, kmax < 0 or a ``kernel`` that is neither a
     DotProductKernel nor a SymPy expression.
 
-    >>> from asympt.networks import ntk, nngp
+    >>> from asympt.kernels.networks import ntk, nngp
     >>> exact_eigenvalues(ntk("relu"), 3, 4)          # He 2-layer ReLU NTK on S^2
     [1/2, 1/3, 5/64, 0, 1/192]
     >>> exact_eigenvalues(ntk("relu"), 2, 2)          # circle: rational multiples of 1/pi^2

@@ -1,6 +1,6 @@
 """Funk-Hecke eigenvalues mu_0..mu_kmax in float64, vectorized, each with an a-priori error bar.
 
-    mu_k = c_d int_0^pi k(cos th) P_k(cos th) sin^(d-2) th dth          (Funk-Hecke, see asympt.sphere)
+    mu_k = c_d int_0^pi k(cos th) P_k(cos th) sin^(d-2) th dth          (Funk-Hecke, see asympt.core.sphere)
 
 Method (theory section 9.2): Gauss-Legendre quadrature in theta on [0, pi] (not in u: arc-cosine kernels,
 with or without bias and depth, are analytic in theta, so the rule converges geometrically), the three-term
@@ -44,8 +44,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..errors import InvalidInput, check_int
-from ..sphere import funk_hecke_constant_float, gegenbauer_table
+from asympt.core.errors import InvalidInput, check_int
+from asympt.core.sphere import funk_hecke_constant_float, gegenbauer_table
 
 __all__ = ["eigenvalues", "gauss_legendre_half"]
 
@@ -182,7 +182,7 @@ def eigenvalues(kernel, dim: int, kmax: int, *, nodes: int | None = None):
     """Funk-Hecke eigenvalues mu_0..mu_kmax of ``kernel`` on S^(dim-1) in float64, with error bars.
 
     Args:
-        kernel: a :class:`~asympt.kernel.DotProductKernel` (its float64 evaluator is used).
+        kernel: a :class:`~asympt.kernels.kernel.DotProductKernel` (its float64 evaluator is used).
         dim: ambient dimension d >= 2.
         kmax: largest degree.
         nodes: Gauss-Legendre nodes of the first rule (default kmax + 100 + min(d, 2.5 sqrt(26 d)), at
@@ -197,14 +197,14 @@ def eigenvalues(kernel, dim: int, kmax: int, *, nodes: int | None = None):
     Raises:
         InvalidInput: for a bad argument.
 
-    >>> from asympt.networks import ntk
+    >>> from asympt.kernels.networks import ntk
     >>> mu, err = eigenvalues(ntk("relu"), dim=3, kmax=4)
     >>> [round(float(m), 12) for m in mu[:3]]                    # 1/2, 1/3, 5/64 (theory section 5)
     [0.5, 0.333333333333, 0.078125]
     >>> bool(np.all(np.abs(mu[:3] - [1/2, 1/3, 5/64]) <= err[:3]))
     True
     """
-    from ..kernel import check_kernel
+    from asympt.kernels.kernel import check_kernel
 
     kernel = check_kernel(kernel)
     dim = check_int("dim", dim, minimum=2, maximum=_MAX_DIM)

@@ -49,7 +49,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from ..errors import InvalidInput, PrecisionLost
+from asympt.core.errors import InvalidInput, PrecisionLost
 
 __all__ = ["DualSeries", "dual_series", "structured_kind"]
 
@@ -110,7 +110,7 @@ class DualSeries:
 @lru_cache(maxsize=128)
 def structured_kind(expr) -> str | None:
     """'tanh', 'sigmoid', 'softplus', 'silu', 'gelu' when ``expr`` is that function of x, else None."""
-    from ..activations import _gelu, _sigmoid, x
+    from asympt.kernels.activations import _gelu, _sigmoid, x
 
     forms = {"tanh": sympy.tanh(x), "sigmoid": _sigmoid(x), "softplus": sympy.log(1 + sympy.exp(x)),
              "silu": x * _sigmoid(x), "gelu": _gelu(x)}
@@ -457,7 +457,7 @@ def _fitted_tau(act, q: float):
     """Strip half-width tau of an expression from its float64 Hermite coefficients: a least-squares
     fit of log b_n = A - 2 (tau / sqrt q) sqrt(n) over the resolved coefficients (b_n > 1e-26 b_max).
     Only steers the number of terms; accuracy is certified by the Parseval tail, not by this fit."""
-    from ..numeric_duals import hermite_coefficients_np
+    from asympt.kernels.numeric_duals import hermite_coefficients_np
 
     try:
         b, _ = hermite_coefficients_np(act, q, "V")
@@ -492,12 +492,12 @@ def dual_series(act, q, *, prec: int, tail_tol, max_terms: int = _MAX_TERMS) -> 
     ``tail_tol`` (absolute, for both sum b_n and sum n b_n beyond N). Cached; a cached series with
     at least this precision and a small enough tail is reused.
 
-    >>> from asympt.activations import activation
+    >>> from asympt.kernels.activations import activation
     >>> s = dual_series(activation("tanh"), 1, prec=100, tail_tol=mpmath.mpf(10) ** -20)
     >>> s.N > 50 and s.tail <= mpmath.mpf(10) ** -20
     True
     """
-    from ..activations import x
+    from asympt.kernels.activations import x
 
     q_key = sympy.nsimplify(q) if not isinstance(q, (mpmath.mpf, float)) else q
     key = (act, str(q_key) if not isinstance(q, mpmath.mpf) else mpmath.nstr(q, 60))

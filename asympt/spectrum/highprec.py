@@ -1,6 +1,6 @@
 """Funk-Hecke eigenvalues mu_0..mu_kmax at high precision, each with a measured error bound.
 
-    mu_k = c_d int_0^pi k(cos th) P_k(cos th) sin^(d-2) th dth          (Funk-Hecke, see asympt.sphere)
+    mu_k = c_d int_0^pi k(cos th) P_k(cos th) sin^(d-2) th dth          (Funk-Hecke, see asympt.core.sphere)
 
 Method (theory section 9.2):
 
@@ -44,7 +44,7 @@ ReLU NTK with bias kmax = 100: 0.08 s, 200: 0.15-0.2 s, 400: 0.4 s, 1000: 1.2-2.
 values, and ~0.1-0.2 s of nodes when not cached). The sums grow like kmax^2, the rest like kmax;
 60 digits cost about 1.2 times as much as 30. The 3-layer ReLU NTK costs the same.
 
-Entry point: :func:`eigenvalues` -> list of :class:`~asympt.precision.Approx`.
+Entry point: :func:`eigenvalues` -> list of :class:`~asympt.core.precision.Approx`.
 """
 
 from __future__ import annotations
@@ -56,9 +56,9 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 
-from ..errors import InvalidInput, PrecisionLost, check_int
-from ..precision import Approx
-from ..sphere import funk_hecke_constant_mp
+from asympt.core.errors import InvalidInput, PrecisionLost, check_int
+from asympt.core.precision import Approx
+from asympt.core.sphere import funk_hecke_constant_mp
 
 __all__ = ["eigenvalues", "gauss_legendre_fixed"]
 
@@ -244,8 +244,8 @@ _SUBTRACT_ORDER = 8             # subtract the singular terms (1 -+ u)^nu up to 
 
 def _singular_terms(kernel) -> list[_Term]:
     """Singular terms of k at u = +-1 that are not analytic in theta (empty if none or unknown)."""
-    from ..errors import AsymptError
-    from ..expansions import singular_expansion
+    from asympt.core.errors import AsymptError
+    from asympt.kernels.expansions import singular_expansion
 
     terms = []
     for side in (1, -1):
@@ -426,21 +426,21 @@ def eigenvalues(kernel, dim: int, kmax: int, *, dps: int = 30) -> list[Approx]:
     """Funk-Hecke eigenvalues mu_0..mu_kmax of ``kernel`` on S^(dim-1), each with >= ``dps`` digits.
 
     Args:
-        kernel: a :class:`~asympt.kernel.DotProductKernel` (evaluated with ``kernel.mp_theta``).
+        kernel: a :class:`~asympt.kernels.kernel.DotProductKernel` (evaluated with ``kernel.mp_theta``).
         dim: ambient dimension d >= 2.
         kmax: largest degree.
         dps: requested significant digits of every mu_k (exact-zero degrees certified by
             ``kernel.polynomial_degree`` are exempt: they come back as ~0 with a bound covering 0).
 
     Returns:
-        list of :class:`~asympt.precision.Approx`, index k; ``abs_error`` is measured by a second
+        list of :class:`~asympt.core.precision.Approx`, index k; ``abs_error`` is measured by a second
         rule with more nodes and more bits (see the module docstring).
 
     Raises:
         InvalidInput: for a bad argument.
         PrecisionLost: if five rules did not deliver ``dps`` digits for every degree.
 
-    >>> from asympt.networks import ntk
+    >>> from asympt.kernels.networks import ntk
     >>> mu = eigenvalues(ntk("relu"), dim=3, kmax=2, dps=20)        # theory section 5: 1/2, 1/3, 5/64
     >>> [str(m) for m in mu]                                        # str() prints at most 15 digits
     ['0.500000000000000', '0.333333333333333', '0.0781250000000000']
@@ -449,7 +449,7 @@ def eigenvalues(kernel, dim: int, kmax: int, *, dps: int = 30) -> list[Approx]:
     ...     print(all(m.digits >= 20 and abs(m.value - e) <= m.abs_error for m, e in zip(mu, exact)))
     True
     """
-    from ..kernel import check_kernel
+    from asympt.kernels.kernel import check_kernel
 
     kernel = check_kernel(kernel)
     dim = check_int("dim", dim, minimum=2, maximum=100_000)

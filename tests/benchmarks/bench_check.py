@@ -5,7 +5,7 @@ Not collected by the default test run. Run with
     python -m pytest tests/benchmarks/bench_check.py --benchmark-only -o python_files=bench_*.py -s
 
 Target (issue): the full check at N = 8000, d = 3 (ReLU NTK, neuron target, every group) in 60 s or less
-on 2 cores, peak memory under 2 GB (and within ``asympt.check.estimate_memory``, which the command uses
+on 2 cores, peak memory under 2 GB (and within ``asympt.checks.run.estimate_memory``, which the command uses
 to refuse larger runs before allocating). Since the tolerances need two halves and four quarters of the
 sample, each run also decomposes 2 (N/2)^2 and 4 (N/4)^2 sub-matrices. Measured 2026-12-06 (2 cores
 shared with other jobs, load ~10): N = 8000 took 5.41 x the baseline (7.34 x while the N/2 halves used
@@ -32,11 +32,11 @@ _RESULTS = {}
 _CHILD = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
-from asympt.check import run_checks
-from asympt.networks import ntk
+from asympt.checks.run import run_checks
+from asympt.kernels.networks import ntk
 rep = run_checks(ntk("relu"), 3, "neuron", n=int(sys.argv[1]), seed=0)
 dt = time.perf_counter() - t0
-from asympt.check import estimate_memory
+from asympt.checks.run import estimate_memory
 print(json.dumps({"seconds": dt, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "estimate_mb": estimate_memory(int(sys.argv[1])) / 1e6,
                   "ok": rep.ok, "failed": [r.name for r in rep.failed]}))

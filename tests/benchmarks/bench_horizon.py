@@ -30,7 +30,7 @@ _CHILD = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
 from asympt.dynamics.horizon import horizon
-from asympt.networks import ntk
+from asympt.kernels.networks import ntk
 k = ntk("relu", 2, sigma_w=[1, 1], sigma_b=[1, 0])
 n, widths, tmax = int(sys.argv[1]), [int(w) for w in sys.argv[2].split(",")], float(sys.argv[3])
 out = horizon(k, 2, "halfspace", width=4000, calibrate=widths, samples=n, seeds=2, t_max=tmax)
@@ -56,8 +56,8 @@ def _child(n, widths, tmax):
 
 def test_formula_side(benchmark):
     from asympt.dynamics.horizon import _onset, _population_curve, displacement
-    from asympt.loss import loss_law
-    from asympt.networks import ntk
+    from asympt.laws.loss import loss_law
+    from asympt.kernels.networks import ntk
     from asympt.targets import parse_target
 
     k = ntk("relu", 2, sigma_w=[1, 1], sigma_b=[1, 0])

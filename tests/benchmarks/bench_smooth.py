@@ -15,8 +15,9 @@ import time
 import mpmath
 import pytest
 
-from asympt.networks import ntk
-from asympt.spectrum import eigenvalues, hermite
+from asympt.kernels.networks import ntk
+from asympt.spectrum import hermite
+from asympt.spectrum import eigenvalues
 
 DIM, KMAX, DIGITS = 10, 200, 30
 _BASE = {}
@@ -70,7 +71,7 @@ def test_kernel_value_cold(benchmark):
     kernel = ntk("tanh")
 
     def run():
-        from asympt import numeric_duals
+        from asympt.kernels import numeric_duals
 
         numeric_duals._MP_NETWORKS.clear()
         _clear()

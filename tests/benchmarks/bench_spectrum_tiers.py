@@ -18,9 +18,10 @@ import time
 import mpmath
 import pytest
 
-from asympt.networks import ntk
-from asympt.spectrum import float64, highprec
-from asympt.sphere import funk_hecke_constant_mp, gegenbauer_table_mp
+from asympt.kernels.networks import ntk
+from asympt.spectrum import float64
+from asympt.spectrum import highprec
+from asympt.core.sphere import funk_hecke_constant_mp, gegenbauer_table_mp
 
 DIM = 10
 DPS = 30

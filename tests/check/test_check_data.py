@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import special
 
-from asympt.networks import ntk
+from asympt.kernels.networks import ntk
 from asympt.numerics.data import gegenbauer_table, sample, sample_vmf, target_values
 from asympt.numerics.finite_net import FiniteNetwork
 from asympt.numerics.nystrom import euclidean_gram, top_eigenpairs
@@ -100,7 +100,7 @@ def test_euclidean_gram_reduces_to_the_sphere_kernel_without_bias_on_unit_inputs
 
 
 def test_euclidean_gram_refuses_unsupported_networks():
-    from asympt.errors import NotSupported
+    from asympt.core.errors import NotSupported
 
     with pytest.raises(NotSupported, match="2-layer"):
         euclidean_gram(ntk("relu", 3, bias=1), np.ones((2, 3)))

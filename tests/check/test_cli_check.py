@@ -7,10 +7,10 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from asympt.check import estimate_memory, run_checks, slope_interval
-from asympt.cli import main
-from asympt.errors import InvalidInput
-from asympt.networks import ntk
+from asympt.checks.run import estimate_memory, run_checks, slope_interval
+from asympt.cli.main import main
+from asympt.core.errors import InvalidInput
+from asympt.kernels.networks import ntk
 
 
 def _check(*args):

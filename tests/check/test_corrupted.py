@@ -1,4 +1,4 @@
-"""Corrupted measurements must fail: the tolerances of asympt.check do not widen with the corruption.
+"""Corrupted measurements must fail: the tolerances of asympt.checks.run do not widen with the corruption.
 
 Each test replaces one piece of the measured side through the hooks of ``run_checks`` (``gram=``,
 ``sampler=``, ``target_fn=``, ``network=``) and names the row that has to fail. Small N, fast.
@@ -7,8 +7,8 @@ Each test replaces one piece of the measured side through the hooks of ``run_che
 import numpy as np
 import pytest
 
-from asympt.check import run_checks
-from asympt.networks import ntk
+from asympt.checks.run import run_checks
+from asympt.kernels.networks import ntk
 from asympt.numerics.data import sample, target_values
 from asympt.numerics.finite_net import FiniteNetwork
 from asympt.numerics.nystrom import gram as sphere_gram

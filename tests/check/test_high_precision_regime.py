@@ -1,7 +1,7 @@
 """The local-exponent row refuses to judge when its own tolerance is at least half of xi."""
 
-from asympt.check import run_checks
-from asympt.networks import ntk
+from asympt.checks.run import run_checks
+from asympt.kernels.networks import ntk
 
 
 def _local_row(dim):

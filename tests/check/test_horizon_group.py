@@ -1,7 +1,7 @@
 """The opt-in 'horizon' group of run_checks: wiring to asympt.dynamics.horizon.check_rows."""
 
-from asympt.check import DEFAULT_GROUPS, GROUPS, run_checks
-from asympt.networks import ntk
+from asympt.checks.run import DEFAULT_GROUPS, GROUPS, run_checks
+from asympt.kernels.networks import ntk
 
 
 def test_horizon_is_opt_in():

@@ -1,4 +1,4 @@
-"""asympt.check: the cross-check rows pass on correct predictions and fail on wrong ones.
+"""asympt.checks.run: the cross-check rows pass on correct predictions and fail on wrong ones.
 
 The closed forms (nu, xi) come from the formula side; the measured values from Nystrom eigenvalues
 and empirical loss curves of sampled data, which share no formula with it. Feeding a wrong prediction
@@ -12,10 +12,10 @@ import pytest
 import sympy
 from click.testing import CliRunner
 
-from asympt.check import fit_power, run_checks, verify_row
-from asympt.cli import main
-from asympt.errors import InvalidInput
-from asympt.networks import ntk
+from asympt.checks.run import fit_power, run_checks, verify_row
+from asympt.cli.main import main
+from asympt.core.errors import InvalidInput
+from asympt.kernels.networks import ntk
 
 
 def _rows(rep):
@@ -160,7 +160,7 @@ def test_cli_check_json_and_exit_codes(monkeypatch):
     assert bad.exit_code == 1 and "first-layer bias" in bad.output and "Traceback" not in bad.output
     assert runner.invoke(main, ["check", "--dim", "3", "--widths", "1,2"]).exit_code == 2
 
-    import asympt.check as chk
+    import asympt.checks.run as chk
 
     def failing(*args, **kwargs):
         return chk.CheckReport({"kernel": "k", "dim": 3, "target": "t", "data": "sphere", "n": 1, "seed": 0},

@@ -13,8 +13,8 @@ from sympy import Rational as R
 import asympt
 from asympt.dynamics.regime import init_kernel, init_scales
 from asympt.dynamics.spectral_bias import twolayer_kernel, width_symbol
-from asympt.errors import InvalidInput
-from asympt.networks import network, ntk
+from asympt.core.errors import InvalidInput
+from asympt.kernels.networks import network, ntk
 from asympt.numerics.twolayer import TwoLayerNet, sample_sphere
 
 m = width_symbol

@@ -13,11 +13,11 @@ import sympy
 from click.testing import CliRunner
 from sympy import Rational as R
 
-from asympt.cli import main
+from asympt.cli.main import main
 from asympt.dynamics.regime import (classify, coordinates, init_kernel, init_scales, parse_scale, rd_exponent,
                                     regime, simulate_drift, simulate_regime)
 from asympt.dynamics.spectral_bias import width_symbol as m
-from asympt.errors import InvalidInput, NotSupported
+from asympt.core.errors import InvalidInput, NotSupported
 
 # (gamma, gamma') -> regime, typed from the phase diagram (NOTES_DYNAMICS.md, T1 table + boundary cases)
 POINTS = [((R(1, 2), 0), "linear"), ((R(1, 2), R(1, 2)), "linear"), ((R(1, 4), R(-1, 4)), "linear"),
@@ -101,7 +101,7 @@ def test_cli_regime_and_xi_init():
 
 def test_xi_init_uses_the_layer_weighted_kernel():
     """At a small width LeCun's kernel is dominated by the first-layer part u k0 up to high degree."""
-    from asympt.loss import loss_law
+    from asympt.laws.loss import loss_law
 
     k = init_kernel("lecun", dim=10, width=4096)
     assert k.network.layer_weights == (10, 4096)
@@ -166,7 +166,7 @@ def test_theta_lazy_drift_up_to_width_64000():
 
 @pytest.mark.parametrize("gamma", ["1e1000000000", "9" * 200, "abc", float("nan"), float("inf"), "1/0", "2e3", True])
 def test_coordinates_are_checked_before_conversion(gamma):
-    from asympt.errors import InvalidInput
+    from asympt.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
         regime(gamma=gamma, gamma_prime=0)

@@ -14,12 +14,12 @@ import pytest
 import sympy
 from click.testing import CliRunner
 
-from asympt.cli import main
+from asympt.cli.main import main
 from asympt.dynamics.regime import init_scales
 from asympt.dynamics.spectral_bias import simulate_rates, simulate_spectral_bias, spectral_bias, twolayer_kernel
 from asympt.dynamics.spectral_bias import width_symbol as m
-from asympt.errors import InvalidInput, NotSupported
-from asympt.networks import network, ntk
+from asympt.core.errors import InvalidInput, NotSupported
+from asympt.kernels.networks import network, ntk
 from asympt.numerics.twolayer import DegreeProjector, TwoLayerNet, sample_sphere, zonal_target
 
 PLAIN = network("relu", sigma_w=[1, 1])

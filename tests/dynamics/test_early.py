@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from asympt.cli import main
+from asympt.cli.main import main
 from asympt.dynamics.early import early_stage, partition_stats, simulate_early
-from asympt.networks import ntk
+from asympt.kernels.networks import ntk
 from asympt.numerics import twolayer as tl
 
 K = ntk("relu", 2, sigma_w=[1, 1])          # NTK parameterisation, a, w ~ N(0, 1), no bias

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from asympt.cli import main
+from asympt.cli.main import main
 from asympt.dynamics.horizon import (DataKernel, departure_time, displacement, fit_departure, fit_horizon,
                                      layer_kernels, simulate_horizon)
-from asympt.networks import ntk
+from asympt.kernels.networks import ntk
 from asympt.numerics import twolayer as tl
 
 # setting A of the issue: d = 2, first-layer bias, a, w ~ N(0, 1), NTK parameterisation, half-space target

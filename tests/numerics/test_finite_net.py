@@ -2,7 +2,7 @@
 
 The finite network is checked on its own first (backprop Jacobian against central differences,
 factorised Gram against J J^T, linearised training against an explicit linear model). Then it serves
-as the independent reference for ``asympt.networks.ntk`` / ``nngp``: the mean of the empirical kernel
+as the independent reference for ``asympt.kernels.networks.ntk`` / ``nngp``: the mean of the empirical kernel
 over independent draws must match the infinite-width formula within its statistical error.
 """
 
@@ -20,7 +20,7 @@ SQRT2 = math.sqrt(2.0)
 
 
 def he(layers):
-    """He weight scales, written out here independently of asympt.conventions."""
+    """He weight scales, written out here independently of asympt.core.conventions."""
     return [1.0] + [SQRT2] * (layers - 1)
 
 
@@ -274,7 +274,7 @@ def monte_carlo(case_id):
 
 @lru_cache(maxsize=None)
 def analytic(case_id, train):
-    from asympt.networks import nngp, ntk
+    from asympt.kernels.networks import nngp, ntk
 
     act, L, kwargs = ALL_CASES[case_id][:3]
     return nngp(act, L, **kwargs) if train == "last" else ntk(act, L, train=train, **kwargs)
@@ -308,7 +308,7 @@ def test_monte_carlo_diagonal_sanity():
 # ---- 4. Frobenius error ~ width^(-1/2) -------------------------------------------------------------
 
 def test_empirical_ntk_frobenius_error_decays_like_inverse_sqrt_width():
-    from asympt.networks import ntk
+    from asympt.kernels.networks import ntk
 
     d, m, L = 5, 12, 3
     X = np.random.default_rng(3).standard_normal((m, d))

@@ -8,10 +8,10 @@ and the multiplicities N(d, k) at once.
 import numpy as np
 import pytest
 
-from asympt.networks import ntk
+from asympt.kernels.networks import ntk
 from asympt.numerics.nystrom import degree_blocks, gram, nystrom_eigenvalues, sample_sphere
 from asympt.spectrum import eigenvalues
-from asympt.sphere import multiplicity
+from asympt.core.sphere import multiplicity
 
 
 def _blocks(kernel, dim, n, seed, nblocks=4):

@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from asympt.cli import main
+from asympt.cli.main import main
 
 
 def _run(*args):

@@ -8,7 +8,7 @@ M = 600 is the issue's, and the prototypes measured 1-5 % (finite-size error of 
 import numpy as np
 import pytest
 
-from asympt.errors import InvalidInput
+from asympt.core.errors import InvalidInput
 from asympt.proportional import CavityEstimator, estimator_memory_bytes, head, population_mse
 
 from .support import (auto_lr, brute_force_loo, identity_link, linear_head, loo_ratio, run_with_estimator,

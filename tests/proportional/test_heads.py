@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from asympt.errors import InvalidInput
+from asympt.core.errors import InvalidInput
 from asympt.proportional import head
 
 CASES = [("linear", "linear"), ("two-layer", "tanh"), ("two-layer", "erf"), ("two-layer", "softplus"),

@@ -9,7 +9,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from asympt.errors import InvalidInput
+from asympt.core.errors import InvalidInput
 from asympt.proportional import large_time_laws, linear_gd_risk
 
 from .support import design_eigenvalues, design_risk_parts, gcv_limit, mp_integral

@@ -13,9 +13,9 @@ import mpmath
 import pytest
 import sympy
 
-from asympt.conventions import u
-from asympt.errors import InvalidInput
-from asympt.networks import nngp, ntk
+from asympt.core.conventions import u
+from asympt.core.errors import InvalidInput
+from asympt.kernels.networks import nngp, ntk
 from asympt.spectrum import closed_forms as cf
 
 DIMS = (2, 3, 4, 10, 31)

@@ -11,9 +11,10 @@ import mpmath
 import numpy as np
 import pytest
 
-from asympt.errors import InvalidInput
-from asympt.networks import nngp, ntk
-from asympt.spectrum import float64, highprec
+from asympt.core.errors import InvalidInput
+from asympt.kernels.networks import nngp, ntk
+from asympt.spectrum import float64
+from asympt.spectrum import highprec
 
 from mpmath import mpf
 

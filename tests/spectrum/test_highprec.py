@@ -12,10 +12,10 @@ import mpmath
 import pytest
 from mpmath import gamma, mpf, pi
 
-from asympt.errors import InvalidInput, PrecisionLost
-from asympt.networks import nngp, ntk
+from asympt.core.errors import InvalidInput, PrecisionLost
+from asympt.kernels.networks import nngp, ntk
 from asympt.spectrum import highprec
-from asympt.sphere import multiplicity
+from asympt.core.sphere import multiplicity
 
 # ---------------------------------------------------------------------------------------------
 # closed forms (theory section 5 item 8), at the caller's precision: tests/spectrum/theory_reference.py

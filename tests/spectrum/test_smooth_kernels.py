@@ -18,8 +18,8 @@ import mpmath
 import pytest
 from mpmath import mpf
 
-from asympt.errors import AsymptError
-from asympt.networks import network, ntk
+from asympt.core.errors import AsymptError
+from asympt.kernels.networks import network, ntk
 from asympt.spectrum import eigenvalues
 
 FUNCS = {

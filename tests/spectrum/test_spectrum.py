@@ -5,9 +5,9 @@ import pytest
 import sympy
 from click.testing import CliRunner
 
-from asympt.cli import main
-from asympt.errors import InvalidInput
-from asympt.networks import nngp, ntk
+from asympt.cli.main import main
+from asympt.core.errors import InvalidInput
+from asympt.kernels.networks import nngp, ntk
 from asympt.spectrum import eigenvalues
 
 

@@ -3,7 +3,7 @@
 * Inputs x on the unit sphere S^(d-1) of R^d, ``dim = d`` the *ambient* dimension; sigma is the
   uniform **probability** measure. A dot-product kernel is K(x, x') = k(u), ``u = x.x'``.
 * Gegenbauer polynomials are normalised by P_k(1) = 1; Funk-Hecke eigenvalues mu_k have
-  multiplicity N(d, k) (see :mod:`asympt.sphere`).
+  multiplicity N(d, k) (see :mod:`asympt.core.sphere`).
 * Networks use the NTK parameterisation (Jacot, Gabriel & Hongler 2018): all weights and biases
   N(0, 1), h^1 = sigma_w1 W^1 x + sigma_b1 b^1 (no 1/sqrt(d): |x| = 1), later layers
   h^(l+1) = (sigma_w,l+1 / sqrt(n_l)) W^(l+1) phi(h^l) + sigma_b,l+1 b^(l+1), scalar output.

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import click
 
-from .cli import dim_option, json_option, network_options
+from .main import dim_option, json_option, network_options
 
 
 def _widths(text, name):
-    from .errors import InvalidInput
+    from asympt.core.errors import InvalidInput
 
     if text is None or text.strip().lower() in ("", "none"):
         return []
@@ -29,7 +29,7 @@ def _check_plot(path):
     """Fail before computing: matplotlib importable, the directory exists, a known suffix."""
     import os
 
-    from .errors import InvalidInput
+    from asympt.core.errors import InvalidInput
 
     try:
         import matplotlib  # noqa: F401
@@ -210,8 +210,8 @@ def horizon(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, 
     """
     import sys
 
-    from .cli import _emit, build_kernel
-    from .errors import InvalidInput
+    from .main import _emit, build_kernel
+    from asympt.core.errors import InvalidInput
 
     def progress(msg):
         click.echo(msg, err=True)
@@ -225,7 +225,7 @@ def horizon(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, 
     else:
         if simulate or widths:
             raise InvalidInput("--simulate and --widths belong to --early (the horizon always trains --calibrate)")
-        from .dynamics.horizon import horizon as run
+        from asympt.dynamics.horizon import horizon as run
 
         data = run(k, dim, target, width=width, tol=tol, calibrate=_widths(calibrate, "--calibrate"),
                    samples=samples or 1000, seeds=seeds, seed=seed, lr=lr, t_max=tmax, progress=progress)
@@ -240,9 +240,9 @@ def _early(k, dim, target, width, samples, seeds, seed, lr, simulate, widths, la
 
     import numpy as np
 
-    from .dynamics.early import early_stage, simulate_early
-    from .errors import InvalidInput
-    from .numerics import twolayer as tl
+    from asympt.dynamics.early import early_stage, simulate_early
+    from asympt.core.errors import InvalidInput
+    from asympt.numerics import twolayer as tl
 
     kinds = {"sign": "sign", "halfspace": "halfspace", "neuron": "relu", "neuron:relu": "relu", "linear": "linear"}
     if target not in kinds:

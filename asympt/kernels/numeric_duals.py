@@ -25,7 +25,7 @@ import mpmath
 import sympy
 
 from .activations import Activation, x
-from .errors import PrecisionLost
+from asympt.core.errors import PrecisionLost
 
 __all__ = ["hermite_coefficients_np", "network_mp", "network_np", "V_mp_at"]
 
@@ -131,7 +131,7 @@ class _MpNetwork:
     """k(u) of a quadrature-only network at ``prec`` bits: layer series, variances, Horner."""
 
     def __init__(self, net, prec: int):
-        from .spectrum.hermite import dual_series
+        from asympt.spectrum.hermite import dual_series
 
         self.net = net
         self.prec = prec
@@ -214,7 +214,7 @@ def network_mp(net):
 
 def V_mp_at(act, q, c, dps=30, which="V"):
     """mpmath value of V(q, c) (or Vd) for a quadrature-only activation (Mehler series at dps digits)."""
-    from .spectrum.hermite import dual_series
+    from asympt.spectrum.hermite import dual_series
 
     with mpmath.workdps(dps + 10):
         qm = mpmath.mpf(str(q)) if not isinstance(q, mpmath.mpf) else q

@@ -7,8 +7,8 @@ Near u = 1 (t = 1 - u) and u = -1 (t = 1 + u) a dot-product kernel reads
 and only the non-analytic terms (nu not an integer, or m > 0) shape the eigenvalue decay:
 mu_k ~ [c(+1) + (-1)^k c(-1)] M(nu, d) k^-(d - 1 + 2 nu) (Bietti & Bach 2021; theory section 5).
 
-Method (theory section 4, "propagation rule"): the layer recursion of :mod:`asympt.networks` is
-run in :class:`~asympt.gseries.GSeries` arithmetic. Each layer's covariance Sigma^l is expanded
+Method (theory section 4, "propagation rule"): the layer recursion of :mod:`asympt.kernels.networks` is
+run in :class:`~asympt.kernels.gseries.GSeries` arithmetic. Each layer's covariance Sigma^l is expanded
 around its value at the base point; the dual map is expanded there: Taylor series at interior
 points (|c0| < q), and the one-variable Puiseux/log expansion at the end points c0 = +-q, where
 the arc-cosine singularities live. Each one-layer expansion is exact (SymPy series of the closed
@@ -25,8 +25,8 @@ from functools import lru_cache
 import sympy
 
 from .dual_kernels import _rho, arccos_kernel_E, dual_map
-from .errors import NotSupported
-from ._symbolic import tidy
+from asympt.core.errors import NotSupported
+from asympt.core.symbolic import tidy
 from .gseries import GSeries
 
 __all__ = ["SingularExpansion", "SingularTerm", "local_expansion", "power_series", "singular_expansion"]
@@ -294,7 +294,7 @@ def power_series(kernel_or_net, n: int) -> tuple:
     """Exact Taylor coefficients b_0..b_(n-1) of k(u) at u = 0."""
     ser = local_expansion(kernel_or_net, 0, order=n)
     out = []
-    from ._symbolic import compact
+    from asympt.core.symbolic import compact
 
     for j in range(n):
         c = tidy(ser.coeff(j))
@@ -305,7 +305,7 @@ def power_series(kernel_or_net, n: int) -> tuple:
 def singular_expansion(kernel_or_net, at: int = 1, order=None) -> SingularExpansion:
     """Non-analytic terms of k near u = ``at`` (+1 or -1) with exact coefficients."""
     if at not in (1, -1):
-        from .errors import InvalidInput
+        from asympt.core.errors import InvalidInput
 
         raise InvalidInput(f"at must be +1 or -1: {at!r}")
     net = getattr(kernel_or_net, "network", kernel_or_net)

@@ -12,7 +12,7 @@ A :class:`Target` gives e_k exactly (SymPy) where a closed form exists, to any p
 otherwise, the exact norm ||f*||^2, exact tails sum_{k >= K} e_k = ||f*||^2 - sum_{k < K} e_k (theory 9.7)
 and the large-k law e_k ~ B_p k^-beta on each parity class p (:class:`TargetLaw`).
 
-Formulas (conventions of :mod:`asympt.conventions`: P_k(1) = 1, t = w.x has density c_d (1 - t^2)^((d-3)/2),
+Formulas (conventions of :mod:`asympt.core.conventions`: P_k(1) = 1, t = w.x has density c_d (1 - t^2)^((d-3)/2),
 c_d = Gamma(d/2) / (sqrt(pi) Gamma((d-1)/2)), multiplicity N(d, k); every d >= 2)
 ---------------------------------------------------------------------------------------------------
 * Single neuron f*(x) = g(w.x), |w| = 1 (:class:`Neuron`). Funk-Hecke: P_k f* = N(d,k) s_k P_k(w.x) with
@@ -93,8 +93,8 @@ from typing import Callable
 import mpmath
 import sympy
 
-from .activations import Activation, activation, x
-from .errors import InvalidInput, NotSupported, PrecisionLost, check_int
+from asympt.kernels.activations import Activation, activation, x
+from asympt.core.errors import InvalidInput, NotSupported, PrecisionLost, check_int
 
 __all__ = [
     "Cap",
@@ -115,7 +115,7 @@ _MAX_DEGREE = 10**6
 
 
 # ----------------------------------------------------------------------------------------------
-# Sphere helpers (private; asympt.sphere has the public versions)
+# Sphere helpers (private; asympt.core.sphere has the public versions)
 # ----------------------------------------------------------------------------------------------
 
 
@@ -128,8 +128,8 @@ def _check_dps(dps) -> int:
 
 
 def _multiplicity(dim: int, k: int) -> int:
-    """N(d, k), from :func:`asympt.sphere.multiplicity` (the one implementation)."""
-    from .sphere import multiplicity
+    """N(d, k), from :func:`asympt.core.sphere.multiplicity` (the one implementation)."""
+    from asympt.core.sphere import multiplicity
 
     return multiplicity(dim, k)
 
@@ -972,7 +972,7 @@ def _as_number(value, what: str):
         return sympy.Integer(value)
     if isinstance(value, Fraction):
         return sympy.Rational(value.numerator, value.denominator)
-    if hasattr(value, "value") and hasattr(value, "abs_error"):  # asympt.precision.Approx
+    if hasattr(value, "value") and hasattr(value, "abs_error"):  # asympt.core.precision.Approx
         value = value.value
     if isinstance(value, (float, mpmath.mpf)):
         return sympy.Float(mpmath.mpf(value))
@@ -1329,7 +1329,7 @@ def parse_target(spec: str, default_activation="relu") -> Target:
     """Parse a target specification into a :class:`Target`.
 
     Accepted: ``neuron`` (g = ``default_activation``), ``neuron:NAME`` (any name understood by
-    :func:`asympt.activations.activation`, e.g. ``neuron:relu^1.5``), ``halfspace`` (the step neuron),
+    :func:`asympt.kernels.activations.activation`, e.g. ``neuron:relu^1.5``), ``halfspace`` (the step neuron),
     ``cap:THETA0`` (theta0 in (0, pi) radians: ``1``, ``0.5``, ``pi/3``, ``2*pi/3``), ``sobolev:S`` or ``sobolev:S:T`` (S > 0, tail constant T > 0, default 1),
     ``harmonic:K`` or ``harmonic:K1,K2,...``, ``powerlaw:BETA`` (BETA > 1), ``rkhs:R`` or ``rkhs:R:BASE``
     (R > 0; BASE another spec, default ``sobolev:1/2``). Text is split and matched, never evaluated.
@@ -1339,7 +1339,7 @@ def parse_target(spec: str, default_activation="relu") -> Target:
     >>> parse_target("foo")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    asympt.errors.InvalidInput: target: unknown class 'foo'; expected one of neuron, halfspace, cap:THETA0, ...
+    asympt.core.errors.InvalidInput: target: unknown class 'foo'; expected one of neuron, halfspace, cap:THETA0, ...
     """
     if not isinstance(spec, str):
         raise InvalidInput(f"target must be a string such as 'neuron:relu' or 'sobolev:2': {spec!r}")

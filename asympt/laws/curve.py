@@ -21,14 +21,14 @@ from dataclasses import dataclass
 import mpmath
 import sympy
 
-from .errors import InvalidInput, NotSupported, RegimeNotReached
+from asympt.core.errors import InvalidInput, NotSupported, RegimeNotReached
 
 __all__ = ["CurvePoint", "LossCurve", "asymptotic_regime", "loss_curve"]
 
 
 def _sig(value, err, cap=8) -> str:
     """``value`` with only the digits its absolute error ``err`` leaves trusted (at most ``cap``)."""
-    from .precision import format_sig
+    from asympt.core.precision import format_sig
 
     if value is None:
         return "-"
@@ -115,16 +115,16 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
     from the largest t, at most 3000 for closed-form kernels and 1000 otherwise); if the
     correction beyond ``kmax`` is not small the result says so through its error bound.
 
-    >>> from asympt.networks import ntk
+    >>> from asympt.kernels.networks import ntk
     >>> pts = loss_curve(ntk("relu"), 3, "neuron", [100])      # theory section 7: 24 t L = 0.734594
     >>> mpmath.nstr(24 * 100 * pts[0].loss.value, 6)
     '0.734594'
     """
     from .decay import decay_law
-    from .kernel import check_kernel
-    from .precision import Approx
-    from .spectrum import eigenvalues
-    from .targets import parse_target
+    from asympt.kernels.kernel import check_kernel
+    from asympt.core.precision import Approx
+    from asympt.spectrum import eigenvalues
+    from asympt.targets import parse_target
 
     kernel = check_kernel(kernel)
     if isinstance(target, str):
@@ -139,7 +139,7 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
     tl = target.asymptotic(dim)
     t_max = max(times)
     dps = digits + 15
-    from .spectrum.closed_forms import exact_eigenvalues
+    from asympt.spectrum.closed_forms import exact_eigenvalues
 
     closed = exact_eigenvalues(kernel, dim, 0) is not None  # exact tier: thousands of degrees are cheap
     cap = kmax if kmax is not None else (3000 if closed else 1000)
@@ -210,7 +210,7 @@ def _analytic_energy(target, dim, parity):
     class; N(d,k) = (2k + d - 2) Gamma(k + d - 2) / (Gamma(k + 1) Gamma(d - 1)). Sobolev and power-law
     classes are analytic by definition. Returns None otherwise (the caller then uses B k^-beta).
     """
-    from . import targets as T
+    from asympt import targets as T
 
     d = dim
     if isinstance(target, T.PowerLaw):

@@ -1,6 +1,6 @@
 """Command-line interface: ``asympt kernel | spectrum | xi | ...``.
 
-Commands are thin: click validates the input, the library computes, :mod:`asympt.report`
+Commands are thin: click validates the input, the library computes, :mod:`asympt.cli.report`
 renders. Heavy imports (SymPy, SciPy) happen inside the commands so that ``asympt --help``
 stays fast. Every error asympt raises on purpose becomes one line ``Error: ...`` and exit code 1;
 click's own usage errors exit with code 2.
@@ -14,8 +14,8 @@ import sys
 
 import click
 
-from . import __version__
-from .cli_types import LIMITS, FiniteFloat, NumberList, Text, check_activation, check_argv, plot_option
+from asympt import __version__
+from .types import LIMITS, FiniteFloat, NumberList, Text, check_activation, check_argv, plot_option
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -23,12 +23,12 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 # Commands that live in their own modules, imported only when called (keeps ``asympt --help`` fast).
 # A module that is not present in this checkout is simply not listed.
 _LAZY_COMMANDS = {
-    "check": "asympt.cli_check:check",
-    "table": "asympt.cli_table:table",
-    "spectral-bias": "asympt.cli_dynamics:spectral_bias",
-    "regime": "asympt.cli_dynamics:regime",
-    "gd-risk": "asympt.cli_proportional:gd_risk",
-    "horizon": "asympt.cli_horizon:horizon",
+    "check": "asympt.cli.check:check",
+    "table": "asympt.cli.table:table",
+    "spectral-bias": "asympt.cli.dynamics:spectral_bias",
+    "regime": "asympt.cli.dynamics:regime",
+    "gd-risk": "asympt.cli.proportional:gd_risk",
+    "horizon": "asympt.cli.horizon:horizon",
 }
 
 
@@ -63,7 +63,7 @@ class _AsymptGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as err:  # noqa: BLE001 - turn our errors into one line
-            from .errors import AsymptError
+            from asympt.core.errors import AsymptError
 
             if isinstance(err, AsymptError):
                 raise click.ClickException(str(err)) from None
@@ -125,7 +125,7 @@ def network_options(f):
 
     @functools.wraps(f)
     def checked(*args, **kwargs):  # the combination of options, checked before any work
-        from .cli_types import check_network_cost
+        from .types import check_network_cost
 
         check_network_cost(kwargs.get("activation"), kwargs.get("layers", 2), kwargs.get("bias"),
                            kwargs.get("sigma_b"), eigen=f.__name__ in _EIGEN_COMMANDS,
@@ -147,7 +147,7 @@ def _scales(text):
 
 
 def build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention):
-    from .networks import ntk
+    from asympt.kernels.networks import ntk
 
     return ntk(activation, layers, _scales(sigma_w), _scales(sigma_b), bias=_bias_value(bias), train=train,
                convention=convention)
@@ -156,7 +156,7 @@ def build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention):
 def _bias_value(bias):
     if bias is None:
         return None
-    from .activations import _rational
+    from asympt.kernels.activations import _rational
 
     return _rational(repr(float(bias)), "bias")
 
@@ -191,8 +191,8 @@ def kernel(activation, layers, bias, sigma_w, sigma_b, train, convention, points
       asympt kernel --activation relu --layers 3 --at 0.3 --at -0.5
     """
     from . import report
-    from .activations import _rational
-    from .kernel import format_value
+    from asympt.kernels.activations import _rational
+    from asympt.kernels.kernel import format_value
 
     exact_points = []
     for text in points:  # validated before any work: finite, at most 60 digits, in [-1, 1]
@@ -278,12 +278,12 @@ def xi(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, targe
       asympt xi --dim 10 --activation relu --init lecun --width 4096
     """
     from . import report
-    from .loss import loss_law
-    from .targets import parse_target
+    from asympt.laws.loss import loss_law
+    from asympt.targets import parse_target
 
     if init is not None:
-        from .dynamics.regime import init_kernel
-        from .errors import InvalidInput
+        from asympt.dynamics.regime import init_kernel
+        from asympt.core.errors import InvalidInput
 
         if layers != 2 or sigma_w is not None or sigma_b is not None or train != "all" or convention != "he":
             raise InvalidInput("--init sets the scales of a two-layer network: do not combine it with --layers, "
@@ -326,9 +326,9 @@ def curve(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, ta
       asympt curve --dim 3 --activation relu --target neuron --tmin 1e2 --tmax 1e6 --points 3
     """
     from . import report
-    from .curve import loss_curve
-    from .loss import loss_law
-    from .targets import parse_target
+    from asympt.laws.curve import loss_curve
+    from asympt.laws.loss import loss_law
+    from asympt.targets import parse_target
 
     if tmax < tmin:
         raise click.BadParameter(f"--tmax ({tmax}) must be >= --tmin ({tmin})", param_hint="--tmax")
@@ -343,7 +343,7 @@ def curve(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, ta
         times = [float(f"{math.exp(math.log(tmin) + i * (math.log(tmax) - math.log(tmin)) / (points - 1)):.12g}")
                  for i in range(points)]
     pts = loss_curve(k, dim, tgt, times, digits=digits, law=law)
-    from .curve import asymptotic_regime
+    from asympt.laws.curve import asymptotic_regime
 
     regime = asymptotic_regime(k, dim, tgt, law, t_hi=max(1e12, tmax))
     data = report.curve_report(k, dim, tgt, law, pts, regime)

@@ -37,7 +37,7 @@ def check_int(name: str, value, minimum: int | None = None, maximum: int | None 
     >>> check_int("dim", 1, minimum=2)
     Traceback (most recent call last):
     ...
-    asympt.errors.InvalidInput: dim must be an integer >= 2: 1
+    asympt.core.errors.InvalidInput: dim must be an integer >= 2: 1
     """
     if isinstance(value, bool) or not isinstance(value, int):
         try:

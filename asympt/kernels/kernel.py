@@ -9,7 +9,7 @@ A :class:`DotProductKernel` bundles one network's kernel in every form asympt ne
   evaluates k(cos theta) with enough guard digits for 1 - u ~ theta^2 / 2);
 * ``value_at_one`` (exact), ``series(n)``, ``singular(at)``, ``polynomial_degree(parity)``.
 
-Conventions: :mod:`asympt.conventions`.
+Conventions: :mod:`asympt.core.conventions`.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from functools import cached_property, lru_cache
 
 import sympy
 
-from ._symbolic import tidy
-from .conventions import u
+from asympt.core.symbolic import tidy
+from asympt.core.conventions import u
 from .dual_kernels import dual_map
-from .errors import InvalidInput, NotSupported
+from asympt.core.errors import InvalidInput, NotSupported
 from .networks import Network, recursion
 
 __all__ = ["DotProductKernel", "ParityPair", "ParityPart", "format_value", "parity_structure", "variances"]
@@ -32,7 +32,7 @@ __all__ = ["DotProductKernel", "ParityPair", "ParityPart", "format_value", "pari
 def variances(net: Network) -> tuple:
     """q_l = Sigma^l(x, x) for l = 1..L-1 (exact for closed-form maps, 40-digit Floats otherwise).
 
-    >>> from asympt.networks import network
+    >>> from asympt.kernels.networks import network
     >>> variances(network("relu", 3))
     (1, 1)
     """
@@ -108,7 +108,7 @@ def _mp_modules():
 class DotProductKernel:
     """k(u) of a network on S^(d-1); see the module docstring.
 
-    >>> from asympt.networks import ntk
+    >>> from asympt.kernels.networks import ntk
     >>> k = ntk("relu")                       # He scales, 2 layers, no bias
     >>> sympy.simplify((k.expr - (u + (2*u*sympy.asin(u) + sympy.sqrt(1 - u**2))/sympy.pi)).rewrite(sympy.asin))
     0
@@ -124,11 +124,11 @@ class DotProductKernel:
     def __repr__(self):
         """One readable line: what the kernel is, and its closed form when that is short.
 
-        >>> from asympt.networks import ntk
+        >>> from asympt.kernels.networks import ntk
         >>> ntk("relu")
         DotProductKernel(NTK; 2-layer network (1 hidden layer), activation relu, sigma_w = (1, sqrt(2)), sigma_b = (0, 0), trained: all layers (NTK); k(u) = u*(pi - acos(u))/pi + (u*(pi - acos(u)) + sqrt(1 - u**2))/pi)
         """
-        from ._symbolic import safe_str
+        from asympt.core.symbolic import safe_str
 
         text = f"DotProductKernel({self._kind_word()}; {self.network.describe()}"
         if self.closed_form:
@@ -149,7 +149,7 @@ class DotProductKernel:
     def _repr_latex_(self) -> str:
         """LaTeX for notebooks: k(u) in closed form when it is at most 3000 characters, else a description.
 
-        >>> from asympt.networks import nngp
+        >>> from asympt.kernels.networks import nngp
         >>> print(nngp("erf")._repr_latex_())
         $k(u) = \\frac{4 \\operatorname{asin}{\\left(\\frac{2 u}{3} \\right)}}{\\pi}$
         """
@@ -182,7 +182,7 @@ class DotProductKernel:
     def value_at_one(self):
         """k(1) = the kernel's trace density (exact for closed forms).
 
-        >>> from asympt.networks import ntk
+        >>> from asympt.kernels.networks import ntk
         >>> ntk("relu", 3).value_at_one
         3
         """
@@ -258,7 +258,7 @@ class DotProductKernel:
         return self._mp_fn(value)
 
     def evaluate(self, value, digits: int = 15):
-        """k(value) to ``digits`` significant digits, as an :class:`~asympt.precision.Approx`.
+        """k(value) to ``digits`` significant digits, as an :class:`~asympt.core.precision.Approx`.
 
         ``value`` is taken exactly (a SymPy Rational, an int, or a decimal/``p/q`` string such as
         ``"0.3"``: the decimal 3/10, not the nearest binary float). The kernel is evaluated at
@@ -266,7 +266,7 @@ class DotProductKernel:
         cancellation error (for quadrature-only kernels it also tracks the quadrature tolerance,
         which follows the working precision). End points u = +-1 use the exact values.
 
-        >>> from asympt.networks import ntk
+        >>> from asympt.kernels.networks import ntk
         >>> a = ntk("relu").evaluate("0.3", 30)       # 0.3 + (0.6 asin(0.3) + sqrt(0.91))/pi
         >>> format_value(a, 30)
         '0.661840289041691108785409242929'
@@ -274,8 +274,8 @@ class DotProductKernel:
         import mpmath
 
         from .activations import _rational
-        from .errors import check_int
-        from .precision import Approx
+        from asympt.core.errors import check_int
+        from asympt.core.precision import Approx
 
         digits = check_int("digits", digits, minimum=1, maximum=1000)
         if isinstance(value, str):
@@ -315,14 +315,14 @@ class DotProductKernel:
     # ---- structure ----------------------------------------------------------------------------
     def series(self, n: int) -> tuple:
         """Exact Taylor coefficients b_0..b_(n-1) of k at u = 0."""
-        from .errors import check_int
+        from asympt.core.errors import check_int
         from .expansions import power_series
 
         n = check_int("n", n, minimum=1, maximum=200)
         return power_series(self, n)
 
     def singular(self, at: int = 1, order=None):
-        """:class:`~asympt.expansions.SingularExpansion` of k at u = ``at`` (+1 or -1).
+        """:class:`~asympt.kernels.expansions.SingularExpansion` of k at u = ``at`` (+1 or -1).
 
         ``order`` is the power of (1 -+ u) to which terms are kept (default: three beyond the kink).
         """
@@ -363,7 +363,7 @@ class DotProductKernel:
     def parity(self) -> str | None:
         """'even'/'odd' when k(-u) = +-k(u) is certified (the other parity part is exactly 0), else None.
 
-        >>> from asympt.networks import ntk
+        >>> from asympt.kernels.networks import ntk
         >>> ntk("erf", 3).parity(), ntk("abs", 2).parity(), ntk("relu").parity()
         ('odd', 'even', None)
         """
@@ -385,7 +385,7 @@ class DotProductKernel:
         ``"not polynomial"`` (proved: a singular term at u = +-1 survives on this parity) or
         ``"undecided"`` (the layers mix the parities and no proof either way was found).
 
-        >>> from asympt.networks import ntk
+        >>> from asympt.kernels.networks import ntk
         >>> ntk("gelu").parity_part(1)
         ParityPart(status='polynomial', degree=1, poly=u, reason='odd part of gelu is x/2: the kernel part is exact')
         """
@@ -400,7 +400,7 @@ class DotProductKernel:
         mu_k = 0 for every k of that parity above the degree (P_k is orthogonal to lower degrees).
         None means "not a polynomial" or "undecided" (see :meth:`parity_part`); it never claims a zero.
 
-        >>> from asympt.networks import ntk
+        >>> from asympt.kernels.networks import ntk
         >>> ntk("relu").polynomial_degree(1)     # odd part of the He ReLU NTK is u
         1
         >>> ntk("relu", 3).polynomial_degree(1) is None
@@ -616,7 +616,7 @@ def _derivative_parts(parts):
 def parity_structure(net: Network) -> ParityPair:
     """The trained kernel of ``net`` as a :class:`ParityPair` (exact polynomial parts where provable).
 
-    >>> from asympt.networks import network
+    >>> from asympt.kernels.networks import network
     >>> parity_structure(network("gelu", 2))      # odd part x/2: NNGP 2 (u/4) plus NTK term 2 (1/4) u
     ParityPair(even=U, odd=u)
     >>> parity_structure(network("sigmoid", 2, train="last"))   # even part 1/2: sigma_w^2 (1/2)^2
@@ -668,7 +668,7 @@ def format_value(approx, digits: int) -> str:
     """
     import mpmath
 
-    from .precision import format_sig
+    from asympt.core.precision import format_sig
 
     with mpmath.workdps(digits + 10):
         val = +approx.value

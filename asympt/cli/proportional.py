@@ -10,11 +10,11 @@ import sys
 
 import click
 
-from .cli import json_option
+from .main import json_option
 
 
 def _lr(text):
-    from .errors import InvalidInput
+    from asympt.core.errors import InvalidInput
 
     if text.strip().lower() == "auto":
         return "auto"
@@ -34,7 +34,7 @@ def _check_plot(path):
     import importlib.util
     import os
 
-    from .errors import InvalidInput, NotSupported
+    from asympt.core.errors import InvalidInput, NotSupported
 
     if importlib.util.find_spec("matplotlib") is None:
         raise NotSupported("--plot needs matplotlib (pip install 'asympt[plot]')")
@@ -56,7 +56,7 @@ def _f(x, se=None):
 
 
 def _render(d):
-    from .proportional.experiment import shown_steps
+    from asympt.proportional.experiment import shown_steps
 
     lines = [f"GD risk of a width-{d['width']} {d['activation']} network (depth {d['depth']}) on a single-index "
              f"teacher y = {d['link']} + {d['noise']:g} xi",
@@ -176,8 +176,8 @@ def gd_risk(samples, features, width, activation, depth, link, noise, steps, lr,
       asympt gd-risk -M 1500 -N 1000 -q 1 -a linear --link "s" --noise 0.5 --steps 60 --simulate --linear
       asympt gd-risk -M 2000 -N 1000 --depth 3 --activation erf --link "s**3 / 3 + s" --window 30 --steps 40 --json
     """
-    from .errors import InvalidInput
-    from .proportional.experiment import plan, run
+    from asympt.core.errors import InvalidInput
+    from asympt.proportional.experiment import plan, run
 
     if plot is not None:
         _check_plot(plot)
@@ -196,6 +196,6 @@ def gd_risk(samples, features, width, activation, depth, link, noise, steps, lr,
     if plot is not None:
         _plot(data, plot)
         data["plot"] = plot
-    from .cli import _emit
+    from .main import _emit
 
     _emit(data, as_json, _render)

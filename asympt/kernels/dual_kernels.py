@@ -18,7 +18,7 @@ erf, Daniely, Frostig & Singer 2016 for the dual-activation view):
 * anything else (tanh, GELU, SiLU, user expressions): numerical Gaussian quadrature, float64
   by tensor Gauss-Hermite, mpmath by nested adaptive quadrature (``numeric`` maps).
 
-Conventions: :mod:`asympt.conventions`. Entry point: :func:`dual_map`.
+Conventions: :mod:`asympt.core.conventions`. Entry point: :func:`dual_map`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from functools import lru_cache
 import sympy
 
 from .activations import Activation, x
-from .errors import InvalidInput, NotSupported
+from asympt.core.errors import InvalidInput, NotSupported
 
 __all__ = ["DualMap", "dual_map", "arccos_kernel_E"]
 

@@ -68,7 +68,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .errors import InvalidInput, NotSupported
+from asympt.core.errors import InvalidInput, NotSupported
 
 __all__ = ["CheckReport", "CheckRow", "estimate_memory", "run_checks", "verify_row"]
 
@@ -258,7 +258,7 @@ def _decompose(K, y, n_top=None, seed=0) -> _Sample:
     """Eigenpairs of K (already divided by its size) and the target's energies on them."""
     import numpy as np
 
-    from .numerics.nystrom import top_eigenpairs
+    from asympt.numerics.nystrom import top_eigenpairs
 
     N = K.shape[0]
     n_top = N if n_top is None else n_top
@@ -324,8 +324,8 @@ def _population(kernel, dim, target, count: float, kmax_cap: int = 3000):
 
     import numpy as np
 
-    from .sphere import multiplicity
-    from .spectrum import eigenvalues
+    from asympt.core.sphere import multiplicity
+    from asympt.spectrum import eigenvalues
 
     K, total = 0, 0
     while total < 2 * count and K < kmax_cap:
@@ -348,8 +348,8 @@ def _population(kernel, dim, target, count: float, kmax_cap: int = 3000):
     block_end = np.cumsum([c for _, c in nz]) if nz else np.zeros(0)
     energies, tail = None, 0.0
     if target is not None:
-        from .numerics.data import sampled_degree_cap
-        from .targets import Sobolev
+        from asympt.numerics.data import sampled_degree_cap
+        from asympt.targets import Sobolev
 
         energies = [float(e) for e in target.energies(dim, K, dps=15)]
         if isinstance(target, Sobolev):
@@ -385,7 +385,7 @@ def _setting(kernel, dim, target, data, n, seed):
 
 def _law(kernel, dim, target, data):
     """The predicted loss law, or None when asympt does not derive one (the checks that need it skip)."""
-    from .loss import loss_law
+    from asympt.laws.loss import loss_law
 
     try:
         return loss_law(kernel, dim, target, data="euclidean" if data in ("gaussian", "cube") else "sphere")
@@ -400,7 +400,7 @@ def run_checks(kernel, dim: int, target, *, data: str = "sphere", n: int = 4000,
     """Run the cross-checks of one setting; see the module docstring.
 
     Args:
-        kernel: a :class:`~asympt.kernel.DotProductKernel` (``asympt.ntk(...)``).
+        kernel: a :class:`~asympt.kernels.kernel.DotProductKernel` (``asympt.ntk(...)``).
         dim: input dimension d (data on S^(d-1), or in R^d for ``gaussian`` / ``cube``).
         target: a target class (``asympt.parse_target``) or its spec string.
         data: ``sphere`` (uniform), ``vmf`` (von Mises-Fisher mixture on the sphere), ``gaussian``
@@ -420,7 +420,7 @@ def run_checks(kernel, dim: int, target, *, data: str = "sphere", n: int = 4000,
     Returns:
         :class:`CheckReport`.
     """
-    from .targets import parse_target
+    from asympt.targets import parse_target
 
     if data not in DATA:
         raise InvalidInput(f"data must be one of {', '.join(DATA)}: {data!r}")
@@ -468,7 +468,7 @@ def run_checks(kernel, dim: int, target, *, data: str = "sphere", n: int = 4000,
 
 def _horizon_checks(kernel, dim, target, seed):
     """Rows of :func:`asympt.dynamics.horizon.check_rows` (exact displacement, departure time) as CheckRows."""
-    from .dynamics.horizon import check_rows
+    from asympt.dynamics.horizon import check_rows
 
     try:
         got = check_rows(kernel, dim, target, seed=seed)
@@ -493,7 +493,7 @@ def _closed_nu(kernel, dim, data):
     """Closed-form eigen-index exponent nu (None when the decay is not a power law)."""
     import sympy
 
-    from .decay import decay_law
+    from asympt.laws.decay import decay_law
 
     if data in ("gaussian", "cube"):
         plus = kernel.singular(1)
@@ -508,8 +508,8 @@ def _closed_nu(kernel, dim, data):
 def _default_gram(kernel, X, euclid):
     import numpy as np
 
-    from .numerics.nystrom import euclidean_gram
-    from .numerics.nystrom import gram as sphere_gram
+    from asympt.numerics.nystrom import euclidean_gram
+    from asympt.numerics.nystrom import gram as sphere_gram
 
     return euclidean_gram(kernel, X) if euclid else sphere_gram(kernel, X)
 
@@ -532,7 +532,7 @@ def _window(n_points: int, dim_int: int, samples=()):
     than a factor 4."""
     import numpy as np
 
-    from .sphere import cumulative_multiplicity
+    from asympt.core.sphere import cumulative_multiplicity
 
     hi = n_points // 20
     for s in samples:
@@ -546,7 +546,7 @@ def _window(n_points: int, dim_int: int, samples=()):
 def _sampled_checks(kernel, dim, target, data, n, seed, law, groups, predicted, rows, plot, say, hooks):
     import numpy as np
 
-    from .numerics.data import sample, target_values
+    from asympt.numerics.data import sample, target_values
 
     euclid = data in ("gaussian", "cube")
     dim_int = dim + 1 if euclid else dim  # intrinsic sphere S^(dim_int - 1)
@@ -630,7 +630,7 @@ def _verdict_words(data):
 def _spectrum_rows(kernel, dim, data, samples, win, pop, predicted, plot):
     import numpy as np
 
-    from .sphere import multiplicity
+    from asympt.core.sphere import multiplicity
 
     full, halves, quarters = samples
     rows = []
@@ -746,7 +746,7 @@ def _spectrum_rows(kernel, dim, data, samples, win, pop, predicted, plot):
     plot["nu"] = {"nu": nu_f, "fit": nu_hat, "window": [lo, hi],
                   "c": float(full.vals[lo - 1] * lo ** nu_hat)}
     if data == "sphere" and "nu" not in predicted:
-        from .decay import decay_law
+        from asympt.laws.decay import decay_law
 
         lam_law = decay_law(kernel, dim).Lambda
         if lam_law is not None:
@@ -888,8 +888,8 @@ def slope_interval(widths, values):
 def _finite_width_checks(kernel, dim, target, widths, seed, network=None):
     import numpy as np
 
-    from .numerics.data import sample, target_values
-    from .numerics.finite_net import FiniteNetwork
+    from asympt.numerics.data import sample, target_values
+    from asympt.numerics.finite_net import FiniteNetwork
 
     rows = []
     if getattr(kernel.network, "layer_weights", None) is not None:
@@ -991,9 +991,9 @@ def _high_precision_checks(kernel, dim, target, law, plot, predicted=None):
     import mpmath
     import sympy
 
-    from .curve import loss_curve
-    from .decay import decay_law
-    from .spectrum import eigenvalues
+    from asympt.laws.curve import loss_curve
+    from asympt.laws.decay import decay_law
+    from asympt.spectrum import eigenvalues
 
     predicted = predicted or {}
     rows = []

@@ -178,7 +178,7 @@ class GSeries:
             raise ValueError("series has no known leading term")
         e0, m0, lc = ld
         if m0 != 0:
-            from .errors import NotSupported
+            from asympt.core.errors import NotSupported
 
             raise NotSupported("expansion needs powers or logarithms of a series whose lead carries log(t) "
                                "(log(log t) terms); not supported")

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from ._symbolic import log_positive, tidy_constant
-from .errors import NotSupported, check_int
+from asympt.core.symbolic import log_positive, tidy_constant
+from asympt.core.errors import NotSupported, check_int
 
 __all__ = ["DecayLaw", "ParityLaw", "decay_law"]
 
@@ -140,7 +140,7 @@ class DecayLaw:
         """
         import mpmath
 
-        from .spectrum.closed_forms import mu_log_term, mu_one_minus_u_pow_mp
+        from asympt.spectrum.closed_forms import mu_log_term, mu_one_minus_u_pow_mp
 
         law = self.parities[k % 2]
         if law.kind == "zero" and k > law.zero_above:
@@ -232,13 +232,13 @@ def _end_term(kernel, end):
 def decay_law(kernel, dim: int) -> DecayLaw:
     """Asymptotic law of the eigenvalues mu_k of ``kernel`` on S^(dim-1).
 
-    >>> from asympt.networks import ntk
+    >>> from asympt.kernels.networks import ntk
     >>> law = decay_law(ntk("relu"), 3)          # theory section 5 table: A_even = 2^(d-1) Gamma(d/2)^2 / pi^2
     >>> law.alpha, law.A(0), law.A(1), law.zero_degrees
     (3, 1/pi, 0, 'odd k > 1')
     """
-    from .kernel import check_kernel
-    from .spectrum.closed_forms import M_constant, M_log_constant
+    from asympt.kernels.kernel import check_kernel
+    from asympt.spectrum.closed_forms import M_constant, M_log_constant
 
     kernel = check_kernel(kernel)
     dim = check_int("dim", dim, minimum=2, maximum=10**6)
@@ -345,7 +345,7 @@ def _has_big(expr) -> bool:
 
 
 def _short(x) -> str:
-    from ._symbolic import safe_str
+    from asympt.core.symbolic import safe_str
 
     if x is None:
         return "-"
@@ -365,7 +365,7 @@ def _erf_singularity(net):
     """
     import mpmath
 
-    from .kernel import variances
+    from asympt.kernels.kernel import variances
 
     sw, sb = net.sigma_w, net.sigma_b
     if net.layers == 2:
@@ -402,7 +402,7 @@ def _erf_singularity(net):
 def smooth_class(kernel, dim: int) -> SmoothClass:
     """The decay class of mu_k for a kernel with no power-law singular term (see :class:`SmoothClass`).
 
-    >>> from asympt.networks import ntk
+    >>> from asympt.kernels.networks import ntk
     >>> sc = smooth_class(ntk("erf"), 3)       # theory section 7: R = 3/2, rho = (3 + sqrt(5))/2
     >>> sc.kind, sc.R, sympy.simplify(sc.rho - (3 + sympy.sqrt(5)) / 2)
     ('geometric', 3/2, 0)

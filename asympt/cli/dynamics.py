@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import click
 
-from .cli import dim_option, json_option, network_options
-from .cli_types import LIMITS, FiniteFloat, IntList, Number, Text, check_activation, dims_range
+from .main import dim_option, json_option, network_options
+from .types import LIMITS, FiniteFloat, IntList, Number, Text, check_activation, dims_range
 
 
 def _degrees(text):
     """'0..8' or '1,2,4' -> sorted list of ints (restricted parsing, no eval)."""
-    from .errors import InvalidInput
+    from asympt.core.errors import InvalidInput
 
     try:  # bounded before any range is expanded
         out = dims_range(text, 0, LIMITS.degree, LIMITS.degree + 1)
@@ -103,9 +103,9 @@ def spectral_bias(dim, activation, layers, bias, sigma_w, sigma_b, train, conven
       asympt spectral-bias --dim 3 --sigma-w 1,1 --lr 4 --steps 200 --simulate --width 800 --samples 16000
       asympt spectral-bias --dim 5 --bias 1 --target sobolev:2 --steps 1000 --json
     """
-    from .cli import build_kernel
-    from .dynamics.spectral_bias import simulate_spectral_bias
-    from .dynamics.spectral_bias import spectral_bias as sb
+    from .main import build_kernel
+    from asympt.dynamics.spectral_bias import simulate_spectral_bias
+    from asympt.dynamics.spectral_bias import spectral_bias as sb
 
     degs = _degrees(degrees) if degrees is not None else (list(range(1, 5)) if simulate else list(range(9)))
     if simulate:  # the simulation's size is checked before any work
@@ -115,14 +115,14 @@ def spectral_bias(dim, activation, layers, bias, sigma_w, sigma_b, train, conven
     if simulate:
         data["simulation"] = simulate_spectral_bias(k.network, dim, width=width, samples=samples, degrees=degs,
                                                     lr=data["lr"], steps=steps, seeds=seeds, seed=seed)
-    from .cli import _emit
+    from .main import _emit
 
     _emit(data, as_json, _render_bias)
 
 
 def _check_simulation(steps, width, samples, seeds):
     """Refuse a --simulate request whose memory or work exceeds the documented limits."""
-    from .errors import InvalidInput
+    from asympt.core.errors import InvalidInput
 
     if steps < 1:
         raise click.BadParameter("--simulate needs --steps >= 1", param_hint="--steps")
@@ -219,11 +219,11 @@ def regime(init, alpha, beta1, beta2, gamma, gamma_prime, dim, width, activation
       asympt regime --gamma 1.5 --gamma-prime 0.5
       asympt regime --init ntk --simulate --widths 500,2000,8000 --json
     """
-    from .activations import _rational
-    from .cli import _emit
-    from .dynamics.regime import regime as reg
-    from .dynamics.regime import simulate_regime
-    from .errors import InvalidInput
+    from asympt.kernels.activations import _rational
+    from .main import _emit
+    from asympt.dynamics.regime import regime as reg
+    from asympt.dynamics.regime import simulate_regime
+    from asympt.core.errors import InvalidInput
 
     g = _rational(gamma, "--gamma") if gamma is not None else None
     gp = _rational(gamma_prime, "--gamma-prime") if gamma_prime is not None else None
@@ -241,7 +241,7 @@ def regime(init, alpha, beta1, beta2, gamma, gamma_prime, dim, width, activation
 
 def _sim_point(init, alpha, beta1, beta2, g, gp):
     """The simulated point: the scales themselves (d = 2 for the circle) or the coordinates."""
-    from .dynamics.regime import init_scales, parse_scale
+    from asympt.dynamics.regime import init_scales, parse_scale
 
     if init is not None:
         return init_scales(init, 2)

@@ -3,7 +3,7 @@
 An :class:`Activation` knows its formula (a SymPy expression in ``x``), its parity, its
 homogeneity degree (x_+^a is homogeneous of degree a), its smoothness class (the order of its
 kink, or which analytic class its dual kernel falls in; theory section 7) and which dual map
-computes E[s(z1) s(z2)] and E[s'(z1) s'(z2)] (:mod:`asympt.dual_kernels`).
+computes E[s(z1) s(z2)] and E[s'(z1) s'(z2)] (:mod:`asympt.kernels.dual_kernels`).
 
 Names understood by :func:`activation`:
 
@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import sympy
 
-from .errors import InvalidInput
+from asympt.core.errors import InvalidInput
 
 __all__ = ["Activation", "Smoothness", "activation", "available", "polynomial_parts", "x"]
 
@@ -129,7 +129,7 @@ def _rational(text: str, what: str):
     >>> _rational("1e1000000000", "a")
     Traceback (most recent call last):
     ...
-    asympt.errors.InvalidInput: a must be a number of at most 60 digits with exponent within +-30: '1e1000000000'
+    asympt.core.errors.InvalidInput: a must be a number of at most 60 digits with exponent within +-30: '1e1000000000'
     """
     text = str(text).strip()
     shown = text if len(text) <= 40 else text[:37] + "..."
@@ -233,7 +233,7 @@ def activation(spec) -> Activation:
     >>> activation("__import__('os').system('true')")
     Traceback (most recent call last):
     ...
-    asympt.errors.InvalidInput: activation: only the variable x is allowed, got a call to "__import__('os').system" (allowed functions: cos, erf, exp, gelu, sigmoid, silu, sin, softplus, tanh)
+    asympt.core.errors.InvalidInput: activation: only the variable x is allowed, got a call to "__import__('os').system" (allowed functions: cos, erf, exp, gelu, sigmoid, silu, sin, softplus, tanh)
     """
     if isinstance(spec, Activation):
         return spec
@@ -281,7 +281,7 @@ def parse_expression(text: str) -> sympy.Expr:
     >>> parse_expression("x**1000")
     Traceback (most recent call last):
     ...
-    asympt.errors.InvalidInput: activation: powers must be integers between -12 and 12, got 1000
+    asympt.core.errors.InvalidInput: activation: powers must be integers between -12 and 12, got 1000
     """
     if not text.isascii() or any(ord(ch) < 32 and ch not in " \t" for ch in text):
         raise InvalidInput("activation: only ASCII text is allowed (the variable is the Latin letter x; no "

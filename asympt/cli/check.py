@@ -1,6 +1,6 @@
 """``asympt check``: the closed forms against computations that share none of their formulas.
 
-Loaded lazily by :mod:`asympt.cli`; heavy imports happen inside the command.
+Loaded lazily by :mod:`asympt.cli.main`; heavy imports happen inside the command.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .cli import build_kernel, dim_option, network_options
+from .main import build_kernel, dim_option, network_options
 
 _GROUPS = ("spectrum", "loss", "finite-width", "high-precision", "horizon")
 _DEFAULT_GROUPS = _GROUPS[:4]  # "horizon" trains networks for minutes: only with --only horizon
@@ -125,8 +125,8 @@ def check(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, ta
       asympt check --dim 3 --activation relu --bias 1 --data gaussian --target halfspace
       asympt check --dim 3 --data vmf --n 2000 --only spectrum --only loss --json
     """
-    from .check import estimate_memory, run_checks
-    from .targets import parse_target
+    from asympt.checks.run import estimate_memory, run_checks
+    from asympt.targets import parse_target
 
     if plot_file is not None:
         check_plot_target(plot_file)
@@ -158,7 +158,7 @@ def check(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, ta
                      max_memory_gb=max_memory)
     out = rep.to_json()
     if as_json:
-        from .checks.power import power_section
+        from asympt.checks.power import power_section
 
         out["power"] = power_section(out["setting"])
     if plot_file:

@@ -336,7 +336,7 @@ def layer_limit(activation: str, bias, sigma_b, eigen: bool = False, kernel: boo
 def check_network_cost(activation: str, layers: int, bias, sigma_b, eigen: bool = False,
                        kernel: bool = False, series: int | None = None) -> None:
     """Refuse a depth the kernel code cannot finish in time for this activation (see LIMITS)."""
-    from .errors import InvalidInput
+    from asympt.core.errors import InvalidInput
 
     limit = layer_limit(activation, bias, sigma_b, eigen, kernel)
     biased = bool(bias) or (sigma_b is not None and any(_float_of(p) != 0 for p in sigma_b.split(",")))
@@ -388,7 +388,7 @@ def check_output_path(path: str, what: str = "output", create_dirs: bool = True)
     """Raise InvalidInput unless ``path`` can be written: a file name (not '-' nor a directory), not too
     long, in an existing writable directory (or, with ``create_dirs``, one that can be created).
     Writes nothing."""
-    from .errors import InvalidInput
+    from asympt.core.errors import InvalidInput
 
     if path in ("", "-"):
         raise InvalidInput(f"{what}: give a file name (standard output is not supported): {path!r}")
@@ -420,7 +420,7 @@ def require_module(module: str, extra: str, what: str) -> None:
     """Raise InvalidInput when ``module`` cannot be imported (checked before computing)."""
     import importlib.util
 
-    from .errors import InvalidInput
+    from asympt.core.errors import InvalidInput
 
     if importlib.util.find_spec(module) is None:
         raise InvalidInput(f"{what} needs {module}: pip install 'asympt[{extra}]'")
@@ -435,7 +435,7 @@ def check_plot_path(ctx, param, value):
     before any computation)."""
     if value is None:
         return value
-    from .errors import InvalidInput
+    from asympt.core.errors import InvalidInput
 
     try:
         check_output_path(value, "--plot", create_dirs=False)

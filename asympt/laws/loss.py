@@ -4,7 +4,7 @@ Gradient flow on L = 1/2 ||f - f*||^2 in the linearised regime with f_0 = 0 give
 
     L(t) = 1/2 sum_k e_k exp(-2 mu_k t),
 
-with mu_k the kernel eigenvalues (:mod:`asympt.decay`) and e_k the target's per-degree energies
+with mu_k the kernel eigenvalues (:mod:`asympt.laws.decay`) and e_k the target's per-degree energies
 (:mod:`asympt.targets`). If on one parity class of degrees (density 1/2) mu_k ~ A k^-alpha and
 e_k ~ B k^-beta, that class contributes
 
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field, replace
 
 import sympy
 
-from ._symbolic import log_positive, safe_str, tidy_constant
-from .errors import InvalidInput, NotSupported
+from asympt.core.symbolic import log_positive, safe_str, tidy_constant
+from asympt.core.errors import InvalidInput, NotSupported
 
 __all__ = ["LossLaw", "ParityTerm", "loss_law"]
 
@@ -198,14 +198,14 @@ def loss_law(kernel, dim: int, target, *, data: str = "sphere", lr=None) -> Loss
     rule of theory section 8 (inputs in R^d with a density, network with a first-layer bias).
     ``lr`` (learning rate eta) switches to discrete gradient descent, L_n ~ L(eta n).
 
-    >>> from asympt.networks import ntk
+    >>> from asympt.kernels.networks import ntk
     >>> law = loss_law(ntk("relu"), 3, "neuron")        # theory section 7 worked case: xi = 1, C = 1/24
     >>> law.kind, law.xi, law.C
     ('power', 1, 1/24)
     """
     from .decay import decay_law
-    from .kernel import check_kernel
-    from .targets import parse_target
+    from asympt.kernels.kernel import check_kernel
+    from asympt.targets import parse_target
 
     kernel = check_kernel(kernel)
     if isinstance(target, str):
@@ -216,7 +216,7 @@ def loss_law(kernel, dim: int, target, *, data: str = "sphere", lr=None) -> Loss
         return _euclidean(kernel, dim, target)
     dl = decay_law(kernel, dim)
     target = _attach_spectrum(kernel, dim, target, dl)
-    from . import targets as T
+    from asympt import targets as T
 
     if isinstance(target, T.RKHS) and dl.alpha is None:
         tl = None  # e_k = mu_k^(2r) e_k(g) with a kernel smooth at +-1: handled by the pair table
@@ -237,11 +237,11 @@ def loss_law(kernel, dim: int, target, *, data: str = "sphere", lr=None) -> Loss
 
 def _attach_spectrum(kernel, dim, target, dl):
     """rkhs:R targets are defined through the kernel's own eigenvalues."""
-    from . import targets as T
+    from asympt import targets as T
 
     if not isinstance(target, T.RKHS) or target.mu is not None:
         return target
-    from .spectrum import eigenvalues
+    from asympt.spectrum import eigenvalues
 
     cache = {}
 
@@ -328,7 +328,7 @@ def parity_norm2(target, dim, parity):
     """
     import mpmath
 
-    from . import targets as T
+    from asympt import targets as T
 
     half = sympy.Rational(1, 2)
     sign = 1 if parity == 0 else -1
@@ -375,7 +375,7 @@ def parity_norm2(target, dim, parity):
 
 def singularity_order(target):
     """('ridge', b) for a t_+^b-type singularity across a hypersurface, ('sobolev', s), or None."""
-    from . import targets as T
+    from asympt import targets as T
 
     if isinstance(target, T.Sobolev):
         return ("sobolev", target.s)
@@ -390,7 +390,7 @@ def _parity_energy_beyond(target, dim, parity, m):
     """sum of e_k over k = parity (mod 2), k > m: the energy a kernel with exact zeros there never learns."""
     import mpmath
 
-    from . import targets as T
+    from asympt import targets as T
 
     if isinstance(target, T.RKHS):
         return sympy.S.Zero  # e_k = mu_k^(2r) e_k(g) vanishes wherever mu_k = 0
@@ -468,7 +468,7 @@ def _kernel_class(kernel, dim, dl, p) -> _KClass:
 
 
 def _target_class(target, dim, tl, p) -> _TClass:
-    from . import targets as T
+    from asympt import targets as T
 
     if isinstance(target, T.RKHS) and tl is None:
         return _TClass("rkhs", r=target.r, text=f"e_k = mu_k^(2r) e_k(g), r = {target.r}")
@@ -790,7 +790,7 @@ def _general(kernel, dim, target, dl, tl, expl) -> LossLaw:
 
 
 def _trusted_float(approx, cap: int = 20):
-    """A SymPy Float holding only the digits an :class:`~asympt.precision.Approx` earns (at most ``cap``)."""
+    """A SymPy Float holding only the digits an :class:`~asympt.core.precision.Approx` earns (at most ``cap``)."""
     import mpmath
 
     digits = max(1, min(approx.digits, cap))
@@ -798,7 +798,7 @@ def _trusted_float(approx, cap: int = 20):
 
 
 def _slowest_mode(kernel, dim, degrees):
-    from .spectrum import eigenvalues
+    from asympt.spectrum import eigenvalues
 
     kmax = max(k for k, _ in degrees)
     spec = eigenvalues(kernel, dim, kmax, digits=20)
@@ -816,7 +816,7 @@ def _slowest_mode(kernel, dim, degrees):
 
 
 def _finite_target(kernel, dim, target, dl, expl) -> LossLaw:
-    from .spectrum import eigenvalues
+    from asympt.spectrum import eigenvalues
 
     tl = target.asymptotic(dim)
     if hasattr(target, "degrees"):
@@ -897,7 +897,7 @@ def _euclidean(kernel, dim, target) -> LossLaw:
 def _discrete(kernel, dim, law, lr, target=None):
     import mpmath
 
-    from .spectrum import eigenvalues
+    from asympt.spectrum import eigenvalues
 
     try:
         eta = sympy.nsimplify(lr, rational=True) if not isinstance(lr, sympy.Basic) else lr

@@ -1,6 +1,6 @@
 """Harmonic analysis on the unit sphere S^(d-1) of R^d: multiplicities, Funk-Hecke, Gegenbauer.
 
-Conventions (theory section 1, :mod:`asympt.conventions`): ``dim = d`` is the ambient dimension,
+Conventions (theory section 1, :mod:`asympt.core.conventions`): ``dim = d`` is the ambient dimension,
 sigma the uniform probability measure, lambda = (d - 2)/2, and the Gegenbauer polynomials are
 normalised at 1:
 

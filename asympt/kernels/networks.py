@@ -12,7 +12,7 @@ Sigma^l - sb_l^2, its bias sb_l^2). ``train="all"`` gives the NTK Theta^L, ``tra
 NNGP / random-features kernel Sigma^L.
 
 Entry points: :func:`network` (a validated :class:`Network` spec), :func:`ntk`, :func:`nngp`,
-which return :class:`asympt.kernel.DotProductKernel`.
+which return :class:`asympt.kernels.kernel.DotProductKernel`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import sympy
 
 from .activations import Activation, activation
-from .conventions import CONVENTIONS, he_scales
-from .errors import InvalidInput, check_int
+from asympt.core.conventions import CONVENTIONS, he_scales
+from asympt.core.errors import InvalidInput, check_int
 
 __all__ = ["Network", "network", "nngp", "ntk"]
 
@@ -35,7 +35,7 @@ class Network:
     """A validated network specification (all scales exact SymPy numbers).
 
     Attributes:
-        activation: the :class:`~asympt.activations.Activation` of every hidden layer.
+        activation: the :class:`~asympt.kernels.activations.Activation` of every hidden layer.
         layers: number L of weight layers (L = 2: one hidden layer).
         sigma_w, sigma_b: per-layer weight and bias scales (length L).
         train: frozenset of (layer, "w" | "b") pairs that are trained, layers numbered from 1.
@@ -165,7 +165,7 @@ def network(act="relu", layers: int = 2, sigma_w=None, sigma_b=None, *, bias=Non
     >>> network("relu", 1)
     Traceback (most recent call last):
     ...
-    asympt.errors.InvalidInput: layers must be an integer >= 2: 1
+    asympt.core.errors.InvalidInput: layers must be an integer >= 2: 1
     """
     act = activation(act)
     layers = check_int("layers", layers, minimum=2, maximum=_MAX_LAYERS)
@@ -199,7 +199,7 @@ def network(act="relu", layers: int = 2, sigma_w=None, sigma_b=None, *, bias=Non
 
 def ntk(act="relu", layers: int = 2, sigma_w=None, sigma_b=None, *, bias=None, train="all",
         convention: str = "he", layer_weights=None):
-    """Neural tangent kernel (train="all" by default) as a :class:`~asympt.kernel.DotProductKernel`.
+    """Neural tangent kernel (train="all" by default) as a :class:`~asympt.kernels.kernel.DotProductKernel`.
 
     ``layer_weights`` gives the layer-weighted tangent kernel sum_l c_l K^[l] (see :class:`Network`).
 

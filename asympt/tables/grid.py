@@ -1,9 +1,9 @@
 """Reference tables of loss laws over a grid of settings (``asympt table``).
 
 A row is one setting (activation, layers, bias, trained layers, data, target, dimension d) and its
-large-time loss law from :func:`asympt.loss.loss_law` (kind, xi, C, L_inf, alpha, beta, nu, kappa)
-with the eigenvalue constants A_even, A_odd of :func:`asympt.decay.decay_law` (theory sections 5, 7, 8).
-The quantities are assembled by :func:`asympt.report.xi_report`, the same function behind
+large-time loss law from :func:`asympt.laws.loss.loss_law` (kind, xi, C, L_inf, alpha, beta, nu, kappa)
+with the eigenvalue constants A_even, A_odd of :func:`asympt.laws.decay.decay_law` (theory sections 5, 7, 8).
+The quantities are assembled by :func:`asympt.cli.report.xi_report`, the same function behind
 ``asympt xi --json``, so a table row and ``asympt xi`` never disagree.
 
 Determinism: rows come in the fixed order of the grid definition; every value is a string (exact forms
@@ -31,8 +31,8 @@ import re
 import stat
 from dataclasses import dataclass
 
-from .errors import InvalidInput
-from .loss import KINDS as _LAW_KINDS
+from asympt.core.errors import InvalidInput
+from asympt.laws.loss import KINDS as _LAW_KINDS
 
 __all__ = ["BIASES", "COLUMNS", "GRIDS", "Grid", "build_table", "compare_rows", "compute_group",
            "format_decimal", "grid_rows", "read_rows", "render", "row_key"]
@@ -44,7 +44,7 @@ ACTIVATIONS = ("relu^0", "relu^1/2", "relu", "relu^3/2", "relu^2", "relu^3", "le
                "tanh", "gelu", "sin")
 DIMS_FULL = tuple(range(2, 21)) + (25, 30, 50, 100)
 TARGETS = ("neuron", "halfspace", "sobolev:1", "sobolev:2", "sobolev:3")
-#: bias column value -> the ``bias`` argument of :func:`asympt.networks.ntk` (sigma_b in every layer)
+#: bias column value -> the ``bias`` argument of :func:`asympt.kernels.networks.ntk` (sigma_b in every layer)
 BIASES = {"none": None, "1": 1}
 KEY_COLUMNS = ("activation", "layers", "bias", "train", "data", "target", "dim")
 VALUE_COLUMNS = ("kind", "xi", "xi_decimal", "C", "C_exact", "L_inf", "L_inf_exact", "alpha", "beta", "nu",
@@ -136,18 +136,19 @@ def format_decimal(expr, digits: int = DIGITS) -> str:
 
 @contextlib.contextmanager
 def _shared_decay_laws():
-    """Share the per-(kernel, d) work of :func:`asympt.loss.loss_law` between the rows of one kernel.
+    """Share the per-(kernel, d) work of :func:`asympt.laws.loss.loss_law` between the rows of one kernel.
 
     ``loss_law`` recomputes, for every row, the decay law of (kernel, d) and the text of the kernel's
     first derivation lines. Inside this block both pure functions remember their result (or the error
-    they raised) per (kernel, d): one :class:`~asympt.decay.DecayLaw`, with its eigen-index constant
+    they raised) per (kernel, d): one :class:`~asympt.laws.decay.DecayLaw`, with its eigen-index constant
     Lambda computed once, serves all targets and data of that kernel and dimension. Results are
     identical to uncached calls (``asympt xi`` computes them without the cache; the drift test
     compares); the original functions are restored on exit. Yields the shared ``decay_law``.
     """
     import functools
 
-    from . import decay, loss
+    from asympt.laws import decay
+    from asympt.laws import loss
 
     original_decay, original_lines = decay.decay_law, loss._kernel_lines
     laws, lines = {}, {}
@@ -198,14 +199,14 @@ def _error_row(key, kind, note):
 
 
 def _kind_of_error(err) -> str:
-    from .errors import InvalidInput as Invalid
+    from asympt.core.errors import InvalidInput as Invalid
 
     return "undefined" if isinstance(err, Invalid) else "not supported"
 
 
 def _law_row(key, kernel, dim, target, law, decay):
     """A row from the same report ``asympt xi --json`` prints (exact forms as there, decimals re-rounded)."""
-    from . import report
+    from asympt.cli import report
 
     rep = report.xi_report(kernel, dim, target, law)
 
@@ -248,10 +249,10 @@ def compute_group(group, rows, verify: bool = False, verify_n: int = 1500) -> li
     does not exist, e.g. the NTK of the step function) or ``not supported`` (the law is not derived),
     with the reason in ``note``; any other exception propagates.
     """
-    from .errors import AsymptError
-    from .loss import loss_law
-    from .networks import ntk
-    from .targets import parse_target
+    from asympt.core.errors import AsymptError
+    from asympt.laws.loss import loss_law
+    from asympt.kernels.networks import ntk
+    from asympt.targets import parse_target
 
     act, layers, bias, train = group
     out = []
@@ -305,7 +306,7 @@ def _with_verdict(row, verify, args):
     if row["kind"] in ("undefined", "not supported") or args is None:
         row["verdict"], row["verify_detail"] = "skip", "no law to check"
         return row
-    from . import check
+    from asympt.checks import run as check
 
     kernel, dim, target_spec, data, n = args
     res = check.verify_row(kernel, dim, target_spec, data=data, n=n, seed=0)
@@ -516,7 +517,7 @@ def read_rows(path) -> list:
     """Rows of a table file written by :func:`render` as CSV or JSON ([] if it does not exist).
 
     The read is bounded (:data:`MAX_READ_BYTES`); a file that is not a table written by asympt
-    raises :class:`~asympt.errors.InvalidInput`.
+    raises :class:`~asympt.core.errors.InvalidInput`.
     """
     text = _read_text(path)
     if text is None:

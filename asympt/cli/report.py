@@ -9,7 +9,7 @@ from __future__ import annotations
 import mpmath
 import sympy
 
-from .precision import evaluate_twice
+from asympt.core.precision import evaluate_twice
 
 __all__ = ["exact_and_decimal", "kernel_report", "render_kernel", "render_spectrum", "render_xi",
            "spectrum_report", "xi_report"]
@@ -20,7 +20,7 @@ CONVENTION_LINE = ("conventions: u = x.x' on the unit sphere S^(d-1); NTK parame
 
 def exact_and_decimal(expr, digits: int = 12) -> dict:
     """{"exact": str, "decimal": str} for a SymPy number (decimal to ``digits`` significant digits)."""
-    from ._symbolic import safe_str
+    from asympt.core.symbolic import safe_str
 
     expr = sympy.sympify(expr)
     out = {"exact": safe_str(expr)}
@@ -60,7 +60,7 @@ def kernel_report(k, points=(), nseries=6, digits=15) -> dict:
             coeffs = k.series(nseries)
             data["series"] = [exact_and_decimal(c) for c in coeffs]
         except Exception as err:  # noqa: BLE001 - report what could not be done
-            from .errors import AsymptError
+            from asympt.core.errors import AsymptError
 
             if not isinstance(err, AsymptError):
                 raise
@@ -86,7 +86,7 @@ def kernel_report(k, points=(), nseries=6, digits=15) -> dict:
 
 
 def _digits(a, digits):
-    from .precision import format_sig
+    from asympt.core.precision import format_sig
 
     err = max(abs(a.abs_error), abs(a.value) * mpmath.mpf(10) ** (-digits))
     return format_sig(a.value, err, max_digits=digits)
@@ -144,14 +144,14 @@ def render_kernel(d: dict) -> str:
 
 def spectrum_report(kernel, dim, kmax, digits, tier) -> dict:
     """Eigenvalues mu_0..mu_kmax with multiplicities, the asymptotic law and the ratio to it."""
-    from .decay import decay_law
-    from .spectrum import eigenvalues
+    from asympt.laws.decay import decay_law
+    from asympt.spectrum import eigenvalues
 
     spec = eigenvalues(kernel, dim, kmax, tier=tier, digits=digits)
     try:
         law = decay_law(kernel, dim)
     except Exception as err:  # noqa: BLE001 - a spectrum without a law is still a spectrum
-        from .errors import AsymptError
+        from asympt.core.errors import AsymptError
 
         if not isinstance(err, AsymptError):
             raise
@@ -159,7 +159,7 @@ def spectrum_report(kernel, dim, kmax, digits, tier) -> dict:
     rows = []
     with mpmath.workdps(max(digits, 15) + 10):
         for ev in spec:
-            from .precision import format_sig
+            from asympt.core.precision import format_sig
 
             mu_text = "0" if ev.structural_zero else format_sig(ev.value, ev.abs_error, max_digits=max(digits, 15))
             row = {"k": ev.k, "multiplicity": ev.multiplicity, "mu": mu_text,
@@ -179,8 +179,8 @@ def spectrum_report(kernel, dim, kmax, digits, tier) -> dict:
         trace = spec.trace_partial()
     smooth = None
     if law is not None and law.alpha is None and any(p.kind == "analytic" for p in law.parities):
-        from .decay import smooth_class
-        from .errors import AsymptError
+        from asympt.laws.decay import smooth_class
+        from asympt.core.errors import AsymptError
 
         try:
             smooth = smooth_class(kernel, dim).describe()
@@ -403,7 +403,7 @@ def plot_curve(data, path) -> None:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        from .errors import InvalidInput
+        from asympt.core.errors import InvalidInput
 
         raise InvalidInput("--plot needs matplotlib: pip install 'asympt[plot]'") from None
     t = [float(r["t"]) for r in data["rows"]]
@@ -425,8 +425,8 @@ def plot_curve(data, path) -> None:
 def plot_check(report, path) -> None:
     """Two log-log panels of an ``asympt check`` run: eigenvalue decay and loss curves.
 
-    The command checks ``path`` before computing (``asympt.cli_check.check_plot_target``); a failure
-    while writing (e.g. a full disk) becomes an :class:`~asympt.errors.InvalidInput` one-liner.
+    The command checks ``path`` before computing (``asympt.cli.check.check_plot_target``); a failure
+    while writing (e.g. a full disk) becomes an :class:`~asympt.core.errors.InvalidInput` one-liner.
     """
     try:
         import matplotlib
@@ -434,7 +434,7 @@ def plot_check(report, path) -> None:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        from .errors import InvalidInput
+        from asympt.core.errors import InvalidInput
 
         raise InvalidInput("--plot needs matplotlib: pip install 'asympt[plot]'") from None
     import numpy as np
@@ -486,7 +486,7 @@ def plot_check(report, path) -> None:
     try:
         fig.savefig(path, dpi=120)
     except (OSError, ValueError) as err:  # full disk, vanished directory, format refused by the backend
-        from .errors import InvalidInput
+        from asympt.core.errors import InvalidInput
 
         raise InvalidInput(f"--plot {str(path)!r}: could not write the plot: {getattr(err, 'strerror', None) or err}") from None
     finally:

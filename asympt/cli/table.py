@@ -1,4 +1,4 @@
-"""``asympt table``: reference tables of loss laws over a grid of settings (library: :mod:`asympt.table`)."""
+"""``asympt table``: reference tables of loss laws over a grid of settings (library: :mod:`asympt.tables.grid`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .cli_types import LIMITS, Text, check_output_path, dims_range
+from .types import LIMITS, Text, check_output_path, dims_range
 
 def _list(text, conv, name):
     if text is None:
@@ -61,7 +61,7 @@ def _choice(allowed):
               help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask; an unreachable "
                    f"scheduler is an error after {LIMITS.dask_connect:g} s).")
 @click.option("--verify", is_flag=True,
-              help="Add a verdict column from the cross-checks (asympt.check.verify_row) for every row.")
+              help="Add a verdict column from the cross-checks (asympt.checks.run.verify_row) for every row.")
 @click.option("--verify-n", type=click.IntRange(200, LIMITS.verify_n), default=1500, show_default=True,
               help=f"Sample size of the --verify cross-checks, 200..{LIMITS.verify_n}.")
 @click.option("--fresh", is_flag=True,
@@ -85,8 +85,8 @@ def table(outputs, grid_name, activations, dims, layers_, biases, trains, datas,
     """
     import dataclasses
 
-    from . import __version__
-    from . import table as T
+    from asympt import __version__
+    from asympt.tables import grid as T
 
     grid = T.GRIDS[grid_name]
     changes = {}
