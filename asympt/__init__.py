@@ -34,6 +34,20 @@ _EXPORTS = {
     "parse_target": "asympt.targets",
     "Target": "asympt.targets",
     "u": "asympt.core.conventions",
+    # concrete targets (what parse_target returns) and the law of their energies
+    "Neuron": "asympt.targets",
+    "Cap": "asympt.targets",
+    "Sobolev": "asympt.targets",
+    "PowerLaw": "asympt.targets",
+    "Harmonic": "asympt.targets",
+    "RKHS": "asympt.targets",
+    "TargetLaw": "asympt.targets",
+    # every error asympt raises on purpose derives from AsymptError
+    "AsymptError": "asympt.core.errors",
+    "InvalidInput": "asympt.core.errors",
+    "NotSupported": "asympt.core.errors",
+    "PrecisionLost": "asympt.core.errors",
+    "RegimeNotReached": "asympt.core.errors",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
