@@ -15,7 +15,8 @@ __all__ = ["ACTIVATIONS", "FiniteNetwork", "TrainResult", "degree_blocks", "get_
 
 _LAZY = {name: "finite_net" for name in ("ACTIVATIONS", "FiniteNetwork", "TrainResult", "get_activation",
                                          "parse_train")}
-_LAZY.update({name: "nystrom" for name in ("degree_blocks", "nystrom_eigenvalues", "sample_sphere")})
+_LAZY.update({name: "nystrom" for name in ("degree_blocks", "nystrom_eigenvalues")})
+_LAZY["sample_sphere"] = "data"
 
 
 def __getattr__(name):

@@ -34,40 +34,40 @@ def test_partition_statistics_against_a_real_initial_layer():
     net = tl.TwoLayerNet.init(5, m, seed=3)
     A = tl.activation_signs(net, X)                     # n x m
     counts = A.sum(axis=1)
-    assert abs(counts.mean() - st["active_per_sample"]["mean"]) < 4 * st["active_per_sample"]["sd"] / math.sqrt(40)
+    assert abs(counts.mean() - st.active_per_sample["mean"]) < 4 * st.active_per_sample["sd"] / math.sqrt(40)
     co = (A[:, None, :] & A[None, :, :]).mean(axis=2)  # pair co-activation frequencies
     iu = np.triu_indices(40, 1)
     # antisymmetric init doubles the neurons: m/2 independent ones, se <= sqrt(1/4 / (m/2))
-    assert abs(co[iu].mean() - st["pair_coactive_probability"]["mean"]) < 4 * math.sqrt(0.25 / (m / 2)) / 3
+    assert abs(co[iu].mean() - st.pair_coactive_probability["mean"]) < 4 * math.sqrt(0.25 / (m / 2)) / 3
     U = np.clip(X @ X.T, -1, 1)
     exact = (math.pi - np.arccos(U[iu])) / (2 * math.pi)
     assert np.max(np.abs(co[iu] - exact)) < 5 * math.sqrt(0.25 / (m / 2))
     pos, neg = y > 0, y <= 0
     both = (A[pos].any(axis=0) & A[neg].any(axis=0)).mean()
-    cf = st["class_fractions"]["both"]
+    cf = st.class_fractions["both"]
     assert abs(both - cf["value"]) < 4 * (cf["se"] + math.sqrt(0.25 / (m / 2)))
 
 
 def test_early_prediction_is_the_kernel_curve():
     X, y = _data()
     out = early_stage(K, X, y, width=256, lr=0.5)
-    assert 0.4 < out["early_drop_predicted"] <= 0.5              # first step at or below L_0 / 2
-    assert out["late_loss_predicted"] <= 0.05
-    assert out["flip_forecast_t_e"] < out["flip_forecast_t_late"]
-    four = early_stage(K, X, y, width=1024, lr=0.5)["flip_forecast_t_e"]
-    assert four == pytest.approx(out["flip_forecast_t_e"] / 2, rel=0.01)   # forecast ~ m^-1/2
+    assert 0.4 < out.early_drop_predicted <= 0.5              # first step at or below L_0 / 2
+    assert out.late_loss_predicted <= 0.05
+    assert out.flip_forecast_t_e < out.flip_forecast_t_late
+    four = early_stage(K, X, y, width=1024, lr=0.5).flip_forecast_t_e
+    assert four == pytest.approx(out.flip_forecast_t_e / 2, rel=1e-12)   # forecast ~ m^-1/2 exactly (full precision)
 
 
 def _h4(widths, seeds):
     X, y = _data()
     pred = early_stage(K, X, y, width=widths[0], lr=0.5)
-    sim = simulate_early(K, X, y, widths=widths, lr=0.5, steps_e=pred["steps_e"], steps_late=pred["steps_late"],
+    sim = simulate_early(K, X, y, widths=widths, lr=0.5, steps_e=pred.steps_e, steps_late=pred.steps_late,
                          seeds=seeds)
     rows = []
-    for r in sim["rows"]:
+    for r in sim.rows:
         f = early_stage(K, X, y, width=r["width"], lr=0.5, mc=100)
-        rows.append((r["width"], abs(r["early"] / pred["early_drop_predicted"] - 1),
-                     abs(r["late"] / pred["late_loss_predicted"] - 1), r["flip_e"] / f["flip_forecast_t_e"], r["flip_e"]))
+        rows.append((r["width"], abs(r["early"] / pred.early_drop_predicted - 1),
+                     abs(r["late"] / pred.late_loss_predicted - 1), r["flip_e"] / f.flip_forecast_t_e, r["flip_e"]))
     return rows
 
 
