@@ -130,3 +130,48 @@ def test_cli_early_refuses_bias():
     res = CliRunner().invoke(main, ["horizon", "--dim", "10", "--sigma-b", "1,0", "--early", "--width", "64",
                                     "--target", "sign"])
     assert res.exit_code == 1 and "bias-free" in res.output
+
+
+# ---- the figure of `asympt horizon --early --plot` ---------------------------------------------------------
+
+def test_early_figure_shows_the_kernel_curve_and_the_measurements(tmp_path):
+    """The figure is drawn from the result: the kernel's L(t)/L_0 (checked against the kernel on the data,
+    computed here from the Gram matrix), t_e, and with a simulation the measured points and flips."""
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from asympt.cli.horizon import _plot_early
+    from asympt.dynamics.early import early_analysis
+
+    res = early_analysis(K, 10, "sign", width=64, samples=100, seeds=2, simulate=True, widths=[64, 256])
+    fig = _plot_early(plt, res)
+    left, right = fig.axes
+    t, v = left.lines[0].get_data()
+    rng = np.random.default_rng([0, 7])                 # early_analysis draws the sample and labels so
+    X = tl.sample_sphere(100, 10, rng)
+    y = tl.teacher("sign", X, tl.sample_sphere(1, 10, rng)[0])
+    lam, V = np.linalg.eigh(K(np.clip(X @ X.T, -1, 1)) / 100)
+    c2 = (V.T @ y) ** 2
+    direct = [float(((1 - 0.5 * lam) ** (2 * s) * c2).sum() / c2.sum()) for s in np.asarray(t) / 0.5]
+    assert np.allclose(v, direct, rtol=1e-9)
+    assert any(np.allclose(line.get_xdata(), res.t_e) for line in left.lines[1:])
+    assert len(left.containers) == 2                      # one errorbar series per simulated width
+    assert right.get_xlabel() == "width m"
+    plt.close(fig)
+    path = tmp_path / "early.png"
+    r = CliRunner().invoke(main, ["horizon", "--dim", "10", "--sigma-w", "1,1", "--early", "--target", "sign",
+                                  "--width", "64", "--plot", str(path)])
+    assert r.exit_code == 0, r.output
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_without_matplotlib_is_a_one_line_error(monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)          # import matplotlib now raises ImportError
+    r = CliRunner().invoke(main, ["horizon", "--dim", "10", "--sigma-w", "1,1", "--early", "--target", "sign",
+                                  "--width", "64", "--plot", str(tmp_path / "x.png")])
+    assert r.exit_code == 1 and r.output.startswith("Error: --plot needs matplotlib") and r.output.count("\n") == 1
