@@ -186,3 +186,29 @@ def test_lecun_follows_the_layer_weighted_kernel():
     wrong = (5 / 128) / (1 / 6)             # mu_2 / mu_1 of the NTK-parameterisation kernel (NOTES: 0.234)
     assert abs(measured / mixture - 1) < 0.10
     assert abs(measured / wrong - 1) > 0.3
+
+
+def test_results_are_frozen_and_the_cli_simulates_with_the_unrounded_step(monkeypatch):
+    """The default step 0.5 / max mu_k of erf is irrational: the simulation must get it to the last bit,
+    not the 8 digits the report shows (the CLI used to pass the rounded value back in)."""
+    import dataclasses
+    import json
+
+    import asympt.dynamics.spectral_bias as sbm
+
+    out = spectral_bias(ntk("erf", sigma_w=[1, 1]), 3, degrees=[1])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        out.lr = 1.0
+    assert float(f"{out.lr:.8g}") != out.lr          # the check below can tell the two apart
+    seen = {}
+
+    def record(net, dim, **kw):
+        seen["lr"] = kw["lr"]
+        raise NotSupported("recorded")
+    monkeypatch.setattr(sbm, "simulate_spectral_bias", record)
+    r = CliRunner().invoke(main, ["spectral-bias", "--dim", "3", "--activation", "erf", "--sigma-w", "1,1",
+                                  "--degrees", "1", "--simulate", "--samples", "100", "--width", "10", "--steps", "1"])
+    assert "recorded" in r.output and seen["lr"] == out.lr
+    shown = json.loads(CliRunner().invoke(main, ["spectral-bias", "--dim", "3", "--activation", "erf", "--sigma-w",
+                                                 "1,1", "--degrees", "1", "--json"]).output)
+    assert shown["lr"] == float(f"{out.lr:.8g}")     # rounding happens in the rendering only
