@@ -282,7 +282,7 @@ def regime(init, alpha, beta1, beta2, gamma, gamma_prime, dim, width, activation
         if any(w > LIMITS.regime_width for w in ws):
             raise InvalidInput(f"--widths must be <= {LIMITS.regime_width} for the simulation: {ws}")
         point = _sim_point(init, alpha, beta1, beta2, g, gp)
-        data["simulation"] = simulate_regime([point], ws, seed=seed)
+        data["simulation"] = [p.to_dict() for p in simulate_regime([point], ws, seed=seed)]
     _emit(rounded(data, _REGIME_DIGITS), as_json, _render_regime)
 
 

@@ -54,7 +54,7 @@ from asympt.core.parse import Grammar, parse_restricted
 
 from .spectral_bias import twolayer_kernel, width_symbol
 
-__all__ = ["INITS", "Regime", "classify", "coordinates", "init_kernel", "init_scales", "parse_coordinate",
+__all__ = ["INITS", "Regime", "SimulatedPoint", "classify", "coordinates", "init_kernel", "init_scales", "parse_coordinate",
            "parse_scale", "regime", "simulate_regime"]
 
 m = width_symbol
@@ -409,6 +409,25 @@ def _circle_points(n, rng):
     return np.c_[np.cos(th), np.sin(th)]
 
 
+@dataclass(frozen=True)
+class SimulatedPoint:
+    """Networks trained at one phase-diagram point (:func:`simulate_regime`): per width (``rows``, dicts)
+    RD, the tangent-kernel drift, the loss ratio, the steps and convergence; ``slope`` of log RD against
+    log m (None when some RD is 0), beside the regime and the heuristic exponent."""
+
+    gamma: object
+    gamma_prime: object
+    regime: str
+    reason: str
+    rows: tuple
+    slope: float | None
+
+    def to_dict(self) -> dict:
+        return {"gamma": str(self.gamma), "gamma_prime": str(self.gamma_prime), "regime": self.regime,
+                "reason": self.reason, "rd_exponent_heuristic": str(rd_exponent(self.gamma, self.gamma_prime)),
+                "rows": [dict(r) for r in self.rows], "slope": self.slope}
+
+
 def simulate_regime(points, widths, *, n: int = 6, seed: int = 0, c: float = 0.5, max_steps: int = 2000,
                     tol: float = 1e-3, activation: str = "relu") -> list:
     """Train two-layer networks at each point and width; RD, kernel drift and the log-log slope of RD in m.
@@ -418,6 +437,7 @@ def simulate_regime(points, widths, *, n: int = 6, seed: int = 0, c: float = 0.5
     m. Setting: n jittered equispaced points on the circle S^1 and labels N(0, 1), both drawn from
     ``seed``; antisymmetric initialisation (f_0 = 0); GD with step c n / lambda_max(Theta_t) until
     the loss is ``tol`` times the initial loss (or ``max_steps``). RD = max_t |W_t - W_0| / |W_0|.
+    Returns one :class:`SimulatedPoint` per point.
     """
     import numpy as np
 
@@ -446,9 +466,7 @@ def simulate_regime(points, widths, *, n: int = 6, seed: int = 0, c: float = 0.5
             rows.append({"width": w, **net.train_adaptive(X, y, c=c, max_steps=max_steps, tol=tol)})
         rds = np.array([r["rd"] for r in rows])
         slope = float(np.polyfit(np.log(widths), np.log(rds), 1)[0]) if (rds > 0).all() else None
-        out.append({"gamma": str(g), "gamma_prime": str(gp), "regime": reg, "reason": why,
-                    "rd_exponent_heuristic": str(rd_exponent(g, gp)), "rows": rows,
-                    "slope": slope})
+        out.append(SimulatedPoint(g, gp, reg, why, tuple(rows), slope))
     return out
 
 

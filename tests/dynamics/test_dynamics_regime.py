@@ -118,7 +118,7 @@ def test_xi_init_uses_the_layer_weighted_kernel():
 def test_rd_slopes_have_the_regime_signs_small():
     pts = [(R(1, 2), 0), (1, 0), (R(3, 2), 0), (R(3, 2), 1)]
     out = simulate_regime(pts, [250, 1000, 4000], seed=0)
-    slopes = {(o["gamma"], o["gamma_prime"]): (o["regime"], o["slope"]) for o in out}
+    slopes = {(o.gamma, o.gamma_prime): (o.regime, o.slope) for o in out}
     for reg, s in slopes.values():
         if reg == "linear":
             assert s < -0.3
@@ -126,7 +126,7 @@ def test_rd_slopes_have_the_regime_signs_small():
             assert abs(s) < 0.1
         else:
             assert s > 0.15
-    assert all(r["converged"] for o in out for r in o["rows"])
+    assert all(r["converged"] for o in out for r in o.rows)
 
 
 def test_theta_lazy_drift_set_by_kappa_not_width_small():
@@ -150,12 +150,12 @@ def test_rd_slopes_at_ten_points_up_to_width_32000():
     out = simulate_regime(pts, [500, 2000, 8000, 32000], seed=0, max_steps=5000)
     assert len(out) >= 10
     for o in out:
-        if o["regime"] == "linear":
-            assert o["slope"] < -0.3, o
-        elif o["regime"] == "critical":
-            assert abs(o["slope"]) < 0.1, o
+        if o.regime == "linear":
+            assert o.slope < -0.3, o
+        elif o.regime == "critical":
+            assert abs(o.slope) < 0.1, o
         else:
-            assert o["slope"] > 0.15 and o["rows"][-1]["rd"] > 1, o
+            assert o.slope > 0.15 and o.rows[-1]["rd"] > 1, o
 
 
 @pytest.mark.slow
