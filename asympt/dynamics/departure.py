@@ -39,9 +39,9 @@ def departure_time(ratio, lr: float, tol: float):
         return 0.0
     j = int(below[-1])
     if j == 0:
-        return lr * (tol - dev[0]) / (dev[1] - dev[0])
+        return float(lr * (tol - dev[0]) / (dev[1] - dev[0]))
     lo, hi = math.log(j), math.log(j + 1)
-    frac = (tol - dev[j]) / (dev[j + 1] - dev[j])
+    frac = float((tol - dev[j]) / (dev[j + 1] - dev[j]))
     return round(lr * math.exp(lo + frac * (hi - lo)), 12)
 
 

@@ -200,13 +200,13 @@ class EarlyStage:
     steps_e: int
     early_drop_predicted: float
     flip_forecast_t_e: float
-    partition: Partition
+    partition: Partition = field(repr=False)
     late_fraction: float
     t_late: float | None = None
     steps_late: int | None = None
     late_loss_predicted: float | None = None
     flip_forecast_t_late: float | None = None
-    curve: tuple = ()
+    curve: tuple = field(default=(), repr=False)
     target: str | None = None
     simulation: EarlySimulation | None = None
     source: str = SOURCE

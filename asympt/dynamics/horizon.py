@@ -54,16 +54,16 @@ class Horizon:
     lr: float
     t_max: float
     law: dict
-    displacement: Displacement
-    population_curve: tuple
-    t_on: float | None
-    simulation: HorizonSimulation | None = None
-    kernel_curve: tuple = ()
-    per_width: tuple = ()
+    displacement: Displacement = field(repr=False)
+    population_curve: tuple = field(repr=False)
+    t_on: float | None = None
+    simulation: HorizonSimulation | None = field(default=None, repr=False)
+    kernel_curve: tuple = field(default=(), repr=False)
+    per_width: tuple = field(default=(), repr=False)
     fit_single_runs: HorizonFit | str | None = None
     fit: DepartureFit | str | None = None
-    theory: dict = field(default_factory=dict)
-    decades: dict = field(default_factory=dict)
+    theory: dict = field(default_factory=dict, repr=False)
+    decades: dict = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
         """The JSON structure of `asympt horizon --json` (floats at full precision)."""

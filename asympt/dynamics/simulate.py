@@ -41,13 +41,13 @@ class HorizonRun:
 
     seed: int
     width: int
-    loss: object
-    kernel_loss: object
+    loss: object = field(repr=False)
+    kernel_loss: object = field(repr=False)
     t_tol: float | None = None
     first_crossing: float | None = None
-    deviation: object = None
-    displacement: dict = field(default_factory=dict)
-    bands: tuple = ()
+    deviation: object = field(default=None, repr=False)
+    displacement: dict = field(default_factory=dict, repr=False)
+    bands: tuple = field(default=(), repr=False)
     bands_time: float | None = None
 
 
@@ -66,7 +66,7 @@ class HorizonSimulation:
     steps: int
     t_max: float
     tol: float
-    runs: tuple
+    runs: tuple = field(repr=False)
 
     def at_width(self, m: int) -> list:
         return [r for r in self.runs if r.width == m]

@@ -30,7 +30,7 @@ k1(u) + u k0(u) with the plain Gaussian arc-cosine kernels, half of asympt's He-
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import sympy
@@ -261,8 +261,8 @@ class SimulatedRates:
     kernel: str
     rows: tuple
     scales: dict
-    times: tuple
-    coefficients: dict
+    times: tuple = field(repr=False)
+    coefficients: dict = field(repr=False)
     loss_start: tuple
     loss_end: tuple
 
