@@ -347,10 +347,7 @@ def early_analysis(kernel, dim: int, target: str, *, width: int, samples: int = 
     out = dataclasses.replace(out, target=target)
     if not simulate:
         return out
-    ws = list(widths) if widths else [width]
-    if not ws:
-        raise InvalidInput("widths must name at least one width")
-    sim = simulate_early(kernel, X, y, widths=ws, lr=out.lr, steps_e=out.steps_e, steps_late=out.steps_late,
+    sim = simulate_early(kernel, X, y, widths=list(widths) if widths else [width], lr=out.lr, steps_e=out.steps_e, steps_late=out.steps_late,
                          seeds=seeds, seed=seed, progress=progress)
     dk = DataKernel(kernel, X, y, layers=False)
     sc = _scales(kernel)
