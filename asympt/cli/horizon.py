@@ -1,7 +1,8 @@
 """``asympt horizon``: how long a finite network follows the kernel law, and the early stage.
 
 Thin click command over :mod:`asympt.dynamics.horizon` and :mod:`asympt.dynamics.early`; heavy
-libraries are imported inside the command; progress goes to stderr.
+libraries are imported inside the command; progress goes to stderr. The full-precision results are
+rounded here for the text and --json, and drawn here for --plot.
 """
 
 from __future__ import annotations
@@ -197,7 +198,10 @@ def _render_early(d):
 @click.option("--widths", default=None, metavar="M1,M2,..", help="With --early --simulate: widths (default --width).")
 @click.option("--late-fraction", type=click.FloatRange(0, 0.5, min_open=True, max_open=True), default=0.05,
               show_default=True, help="With --early: t_late is where the kernel loss reaches this fraction of L_0.")
-@click.option("--plot", "plot", default=None, metavar="FILE", help="Save the loss curves (png, pdf, svg).")
+@click.option("--plot", "plot", default=None, metavar="FILE",
+              help="Save a figure (png, pdf, svg; needs matplotlib): the loss curves of kernel and networks "
+                   "(--calibrate none: the predicted displacement; --early: L(t)/L_0 with the measured networks "
+                   "and the flips against width).")
 @json_option
 def horizon(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, target, width, tol, calibrate, samples,
             seeds, seed, tmax, lr, early, simulate, widths, late_fraction, plot, as_json):
@@ -293,11 +297,14 @@ def _plot(result, path):
             ax.set_xlabel("t = eta x steps")
             ax.set_ylabel("||theta_l(t) - theta_l(0)||")
         else:
-            rows = [r for r in result.kernel_curve if r["t"] > 0]
-            t = [r["t"] for r in rows]
-            ax.loglog(t, [r["L_kernel_on_data"] for r in rows], "k-", lw=2, label="kernel (same data)")
-            for m in result.simulation.widths:
-                ax.loglog(t, [r[f"L_net_m{m}"] for r in rows], "o--", label=f"network m = {m}")
+            import numpy as np
+
+            sim = result.simulation                     # every step's loss, mean over the seeds
+            t = np.arange(1, sim.steps + 1) * sim.lr
+            kernel = np.mean([r.kernel_loss for r in sim.at_width(sim.widths[0])], axis=0)
+            ax.loglog(t, kernel[1:], "k-", lw=2, label="kernel (same data)")
+            for m in sim.widths:
+                ax.loglog(t, np.mean([r.loss for r in sim.at_width(m)], axis=0)[1:], "--", label=f"network m = {m}")
             if not isinstance(result.fit, str):
                 ax.axvline(result.fit.t_tol, color="r", ls=":",
                            label=f"t_tol at m = {result.width} (empirical, extrapolated)")

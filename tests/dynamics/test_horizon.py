@@ -283,3 +283,35 @@ def test_static_departure_recedes_with_width():
     large = static_departure(KB, 3, "neuron", 20000, samples=200, seeds=2, t_max=50, horizon_factor=10)
     assert small.t_tol_seed_averaged is not None
     assert large.t_tol_seed_averaged is None or large.t_tol_seed_averaged > 3 * small.t_tol_seed_averaged
+
+
+def test_horizon_figures_draw_the_result(tmp_path):
+    """--plot draws the result it is given: every step's seed-mean losses (calibrated run) or the predicted
+    displacement of each layer (formula side only)."""
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from asympt.cli.horizon import _plot
+    from asympt.dynamics.horizon import horizon
+
+    out = horizon(KA, 2, "halfspace", width=800, calibrate=(100, 400), samples=200, seeds=2, t_max=50)
+    seen = {}
+    real_savefig = plt.Figure.savefig
+
+    def keep(fig, path, *a, **k):
+        seen["lines"] = [ln.get_ydata() for ln in fig.axes[0].lines]
+        return real_savefig(fig, path, *a, **k)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(plt.Figure, "savefig", keep)
+        _plot(out, tmp_path / "cal.png")
+        kernel, net100 = seen["lines"][0], seen["lines"][1]
+        # each seed has its own sample: the kernel curve drawn is the seed mean, like the networks'
+        assert np.allclose(kernel, np.mean([r.kernel_loss for r in out.simulation.at_width(100)], axis=0)[1:])
+        assert np.allclose(net100, np.mean([r.loss for r in out.simulation.at_width(100)], axis=0)[1:])
+        formula = horizon(KA, 2, "halfspace", width=800, calibrate=(), t_max=50)
+        _plot(formula, tmp_path / "disp.png")
+        assert [list(y) for y in seen["lines"]] == [list(layer.D) for layer in formula.displacement.layers]
+    assert (tmp_path / "cal.png").read_bytes()[:4] == b"\x89PNG"
