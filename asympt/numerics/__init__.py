@@ -1,8 +1,11 @@
 """Independent numerical cross-checks of asympt's formulas.
 
-Each submodule computes what the formula side predicts by a different route and never imports the
-formula side (``finite_net``: Monte Carlo over real finite-width networks; ``nystrom``: Gram-matrix eigenvalues on
-sampled points; numpy and scipy only).
+Each submodule computes what the formula side predicts by a different route (``finite_net``: Monte Carlo
+over real finite-width networks; ``twolayer``: a two-layer network trained by gradient descent; ``nystrom``:
+Gram-matrix eigenvalues on sampled points; ``data``: sampled data and targets). The measured side never
+imports a spectrum or a law: only :mod:`asympt.core` (errors, multiplicities, the Gegenbauer recurrence),
+:mod:`asympt.kernels` (to build the network or Gram matrix it measures) and :mod:`asympt.targets` (the
+target function it is given), as tests/test_layout.py enforces.
 Names are re-exported lazily, so importing this package costs nothing until a name is used.
 """
 
