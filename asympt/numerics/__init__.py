@@ -16,8 +16,8 @@ import importlib
 __all__ = ["ACTIVATIONS", "FiniteNetwork", "TrainResult", "degree_blocks", "get_activation", "nystrom_eigenvalues",
            "parse_train", "sample_sphere"]
 
-_LAZY = {name: "finite_net" for name in ("ACTIVATIONS", "FiniteNetwork", "TrainResult", "get_activation",
-                                         "parse_train")}
+_LAZY = {name: "finite_net" for name in ("FiniteNetwork", "TrainResult", "parse_train")}
+_LAZY.update({name: "np_activations" for name in ("ACTIVATIONS", "get_activation")})
 _LAZY.update({name: "nystrom" for name in ("degree_blocks", "nystrom_eigenvalues")})
 _LAZY["sample_sphere"] = "data"
 

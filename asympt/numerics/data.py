@@ -131,7 +131,7 @@ def gegenbauer_table(t: np.ndarray, dim: int, kmax: int) -> np.ndarray:
 
 
 def _neuron_values(act, z):
-    from .finite_net import get_activation
+    from .np_activations import get_activation
 
     try:
         phi, _ = get_activation(act.name)

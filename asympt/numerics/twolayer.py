@@ -157,7 +157,7 @@ def _derf(x):
 
 
 def activation_functions(name: str):
-    """(s, s') keeping the array's dtype (float32 stays float32); other names from finite_net."""
+    """(s, s') keeping the array's dtype (float32 stays float32); other names from np_activations."""
     key = name.strip().lower()
     if key == "relu":
         return _relu, _drelu
@@ -165,7 +165,7 @@ def activation_functions(name: str):
         from scipy.special import erf
 
         return erf, _derf
-    from .finite_net import get_activation
+    from .np_activations import get_activation
 
     return get_activation(name)
 
