@@ -3,7 +3,9 @@
 Part of the independent (measured) side: numpy, scipy.special and the standard library only, never
 sympy and never the formula side. :data:`ACTIVATIONS` maps a name to (phi, phi'); families with a
 parameter ("relu^a", "leaky_relu:SLOPE") are reached through :func:`get_activation`. The same names as
-asympt's activations (leaky_relu's default slope 1/100, GELU exact x Phi(x)).
+asympt's activations (leaky_relu's default slope 1/100, GELU exact x Phi(x)), typed in again on purpose:
+asympt.kernels.activations holds SymPy expressions for the formula side, and this deliberate independent
+copy keeps the Monte Carlo checks from sharing any code with what they check.
 """
 
 from __future__ import annotations
