@@ -1,9 +1,12 @@
 """``asympt spectral-bias`` and ``asympt regime``: training dynamics next to the kernel law.
 
 Thin click commands over :mod:`asympt.dynamics`; heavy libraries are imported inside the commands.
+The dynamics results are full precision; :func:`rounded` rounds them here, for the text and --json.
 """
 
 from __future__ import annotations
+
+import math
 
 import click
 
@@ -21,6 +24,51 @@ def _degrees(text):
         raise InvalidInput(f"--degrees must be a range like 0..8 or a list like 1,2,4 of degrees between 0 and "
                            f"{LIMITS.degree} ({err}): {text[:40]!r}") from None
     return sorted(set(out))
+
+
+def rounded(tree, rules: dict, digits: int = 0):
+    """A copy of the JSON-ready ``tree`` with every float rounded to the significant digits it carries.
+
+    The dynamics results hold full precision; this is the one place where they are rounded, for the
+    text report and for --json. ``rules`` maps a key to the digits of everything under it (0: leave as
+    is), or to a dict of rules for that subtree ("*" its default); a key ending in "*" matches by prefix.
+    Non-finite floats become text ("inf", "nan"), as JSON has no number for them.
+
+    >>> rounded({"a": 3.14159265, "b": [2.718281828], "c": {"d": 1.41421356}}, {"a": 3, "c": {"*": 2}}, 5)
+    {'a': 3.14, 'b': [2.7183], 'c': {'d': 1.4}}
+    """
+    if isinstance(tree, dict):
+        out = {}
+        for key, value in tree.items():
+            rule = _rule(rules, str(key))
+            if isinstance(rule, dict):
+                out[key] = rounded(value, rule, rule.get("*", digits))
+            else:
+                out[key] = rounded(value, rules, digits if rule is None else rule)
+        return out
+    if isinstance(tree, (list, tuple)):
+        return [rounded(v, rules, digits) for v in tree]
+    if isinstance(tree, float):
+        if not math.isfinite(tree):
+            return str(tree)
+        return float(f"{tree:.{digits}g}") if digits else float(tree)
+    return tree
+
+
+def _rule(rules, key):
+    if key in rules:
+        return rules[key]
+    for pattern, rule in rules.items():
+        if pattern.endswith("*") and len(pattern) > 1 and key.startswith(pattern[:-1]):
+            return rule
+    return None
+
+
+# Significant digits each quantity carries in the report (the results themselves are full precision).
+_BIAS_DIGITS = {"lr": 8, "factor": 8, "remaining_by_degree": 4,
+                "simulation": {"*": 6, "lr": 8, "scales": 0, "coeff_end": 5, "coeff_end_mean": 5, "max_change": 3,
+                               "rates": 4, "rate_mean": 4, "ratio": 4, "ratio_mean": 4, "ratio_spread": 2}}
+_REGIME_DIGITS = {"crossover_degree": 4, "A": 6, "simulation": {"*": 4, "slope": 3}}
 
 
 def _g(x):
@@ -103,21 +151,21 @@ def spectral_bias(dim, activation, layers, bias, sigma_w, sigma_b, train, conven
       asympt spectral-bias --dim 3 --sigma-w 1,1 --lr 4 --steps 200 --simulate --width 800 --samples 16000
       asympt spectral-bias --dim 5 --bias 1 --target sobolev:2 --steps 1000 --json
     """
-    from .main import build_kernel
     from asympt.dynamics.spectral_bias import simulate_spectral_bias
     from asympt.dynamics.spectral_bias import spectral_bias as sb
+
+    from .main import _emit, build_kernel
 
     degs = _degrees(degrees) if degrees is not None else (list(range(1, 5)) if simulate else list(range(9)))
     if simulate:  # the simulation's size is checked before any work
         _check_simulation(steps, width, samples, seeds)
     k = build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention)
-    data = sb(k, dim, degs, lr=lr, steps=steps, target=target)
-    if simulate:
+    result = sb(k, dim, degs, lr=lr, steps=steps, target=target)
+    data = result.to_dict()
+    if simulate:   # the simulation runs with the full-precision step of the result, never a rounded one
         data["simulation"] = simulate_spectral_bias(k.network, dim, width=width, samples=samples, degrees=degs,
-                                                    lr=data["lr"], steps=steps, seeds=seeds, seed=seed)
-    from .main import _emit
-
-    _emit(data, as_json, _render_bias)
+                                                    lr=result.lr, steps=steps, seeds=seeds, seed=seed).to_dict()
+    _emit(rounded(data, _BIAS_DIGITS, 6), as_json, _render_bias)
 
 
 def _check_simulation(steps, width, samples, seeds):
@@ -219,24 +267,23 @@ def regime(init, alpha, beta1, beta2, gamma, gamma_prime, dim, width, activation
       asympt regime --gamma 1.5 --gamma-prime 0.5
       asympt regime --init ntk --simulate --widths 500,2000,8000 --json
     """
-    from asympt.kernels.activations import _rational
-    from .main import _emit
-    from asympt.dynamics.regime import regime as reg
-    from asympt.dynamics.regime import simulate_regime
     from asympt.core.errors import InvalidInput
+    from asympt.dynamics.regime import parse_coordinate, simulate_regime
+    from asympt.dynamics.regime import regime as reg
 
-    g = _rational(gamma, "--gamma") if gamma is not None else None
-    gp = _rational(gamma_prime, "--gamma-prime") if gamma_prime is not None else None
+    from .main import _emit
+
+    g = parse_coordinate(gamma, "--gamma") if gamma is not None else None
+    gp = parse_coordinate(gamma_prime, "--gamma-prime") if gamma_prime is not None else None
     ws = list(widths)
-    bias_value = _rational(repr(float(bias)), "--bias") if bias else 0
     data = reg(init, alpha=alpha, beta1=beta1, beta2=beta2, gamma=g, gamma_prime=gp, dim=dim, width=width,
-               activation=activation, bias=bias_value, target=target)
+               activation=activation, bias=float(bias), target=target).to_dict()
     if simulate:
         if any(w > LIMITS.regime_width for w in ws):
             raise InvalidInput(f"--widths must be <= {LIMITS.regime_width} for the simulation: {ws}")
         point = _sim_point(init, alpha, beta1, beta2, g, gp)
-        data["simulation"] = simulate_regime([point], ws, seed=seed)
-    _emit(data, as_json, _render_regime)
+        data["simulation"] = [p.to_dict() for p in simulate_regime([point], ws, seed=seed)]
+    _emit(rounded(data, _REGIME_DIGITS), as_json, _render_regime)
 
 
 def _sim_point(init, alpha, beta1, beta2, g, gp):

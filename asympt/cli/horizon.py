@@ -1,14 +1,27 @@
 """``asympt horizon``: how long a finite network follows the kernel law, and the early stage.
 
 Thin click command over :mod:`asympt.dynamics.horizon` and :mod:`asympt.dynamics.early`; heavy
-libraries are imported inside the command; progress goes to stderr.
+libraries are imported inside the command; progress goes to stderr. The full-precision results are
+rounded here for the text and --json, and drawn here for --plot.
 """
 
 from __future__ import annotations
 
 import click
 
+from .dynamics import rounded
 from .main import dim_option, json_option, network_options
+
+# Significant digits each quantity carries in the report (the results themselves are full precision).
+_HORIZON_DIGITS = {"lr": 0, "tol": 0, "t_max": 0, "D": 6, "D_error": 2, "all_parameters_D": 6, "times": 6,
+                   "constant_D2_value": 10, "constant_D_value": 10, "t": 6, "L": 6, "L_kernel_on_data": 6,
+                   "L_population": 6, "L_net_m*": 6, "deviation_at_t_max": 3, "sd": 2, "relative_deviation": 3,
+                   "deviation_growth_p": 3, "t_limit": 6, "decades": {"*": 4, "decades": 2, "network_slope": 3},
+                   "theory": {"*": 4, "width_exponent": 3, "measured_width_exponent": 3, "deviation_growth_p": 3,
+                              "t_limit": 6}}
+_EARLY_DIGITS = {"lr": 0, "t_e": 0, "t_late": 0, "late_fraction": 0, "L0": 6, "P_inactive_on_all": 3, "se": 2,
+                 "early_sd": 2, "late_sd": 2, "flip_e_sd": 2, "flip_late_sd": 2,
+                 "active_per_sample": {"*": 4, "mean": 0, "P_inactive_on_all": 3}}
 
 
 def _widths(text, name):
@@ -185,7 +198,10 @@ def _render_early(d):
 @click.option("--widths", default=None, metavar="M1,M2,..", help="With --early --simulate: widths (default --width).")
 @click.option("--late-fraction", type=click.FloatRange(0, 0.5, min_open=True, max_open=True), default=0.05,
               show_default=True, help="With --early: t_late is where the kernel loss reaches this fraction of L_0.")
-@click.option("--plot", "plot", default=None, metavar="FILE", help="Save the loss curves (png, pdf, svg).")
+@click.option("--plot", "plot", default=None, metavar="FILE",
+              help="Save a figure (png, pdf, svg; needs matplotlib): the loss curves of kernel and networks "
+                   "(--calibrate none: the predicted displacement; --early: L(t)/L_0 with the measured networks "
+                   "and the flips against width).")
 @json_option
 def horizon(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, target, width, tol, calibrate, samples,
             seeds, seed, tmax, lr, early, simulate, widths, late_fraction, plot, as_json):
@@ -210,8 +226,9 @@ def horizon(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, 
     """
     import sys
 
-    from .main import _emit, build_kernel
     from asympt.core.errors import InvalidInput
+
+    from .main import _emit, build_kernel
 
     def progress(msg):
         click.echo(msg, err=True)
@@ -220,88 +237,112 @@ def horizon(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, 
         _check_plot(plot)
     k = build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention)
     if early:
-        data = _early(k, dim, target, width, samples or 100, seeds, seed, lr or 0.5, simulate, widths, late_fraction,
-                      progress)
+        from asympt.dynamics.early import TEACHERS, early_analysis
+
+        if target not in TEACHERS:
+            raise InvalidInput(f"--early --target must be one of {', '.join(TEACHERS)}: {target!r}")
+        if dim > 10_000:
+            raise InvalidInput(f"--early: dim must be <= 10000: {dim}")
+        ws = _widths(widths, "--widths") if widths else None
+        if simulate and widths and not ws:
+            raise InvalidInput("--widths must name at least one width")
+        result = early_analysis(k, dim, target, width=width, samples=samples or 100, seeds=seeds, seed=seed,
+                                lr=lr or 0.5, simulate=simulate, widths=ws, late_fraction=late_fraction,
+                                progress=progress)
+        data = rounded(result.to_dict(), _EARLY_DIGITS, 4)
     else:
         if simulate or widths:
             raise InvalidInput("--simulate and --widths belong to --early (the horizon always trains --calibrate)")
         from asympt.dynamics.horizon import horizon as run
 
-        data = run(k, dim, target, width=width, tol=tol, calibrate=_widths(calibrate, "--calibrate"),
-                   samples=samples or 1000, seeds=seeds, seed=seed, lr=lr, t_max=tmax, progress=progress)
+        result = run(k, dim, target, width=width, tol=tol, calibrate=_widths(calibrate, "--calibrate"),
+                     samples=samples or 1000, seeds=seeds, seed=seed, lr=lr, t_max=tmax, progress=progress)
+        data = rounded(_horizon_dict(result), _HORIZON_DIGITS, 4)
     if plot:
-        _plot(data, plot, early)
+        _plot(result, plot)
         print(f"plot written to {plot}", file=sys.stderr)
     _emit(data, as_json, _render_early if early else _render)
 
 
-def _early(k, dim, target, width, samples, seeds, seed, lr, simulate, widths, late_fraction, progress):
-    import math
-
-    import numpy as np
-
-    from asympt.dynamics.early import early_stage, simulate_early
-    from asympt.core.errors import InvalidInput
-    from asympt.numerics import twolayer as tl
-
-    kinds = {"sign": "sign", "halfspace": "halfspace", "neuron": "relu", "neuron:relu": "relu", "linear": "linear"}
-    if target not in kinds:
-        raise InvalidInput(f"--early --target must be one of {', '.join(kinds)}: {target!r}")
-    if dim > 10_000:
-        raise InvalidInput(f"--early: dim must be <= 10000: {dim}")
-    rng = np.random.default_rng([seed, 7])
-    X = tl.sample_sphere(samples, dim, rng)
-    y = tl.teacher(kinds[target], X, tl.sample_sphere(1, dim, rng)[0])
-    data = early_stage(k, X, y, width=width, lr=lr, late_fraction=late_fraction, seed=seed)
-    data["target"] = target
-    if simulate:
-        ws = _widths(widths, "--widths") if widths else [width]
-        if not ws:
-            raise InvalidInput("--widths must name at least one width")
-        sim = simulate_early(k, X, y, widths=ws, lr=lr, steps_e=data["steps_e"], steps_late=data.get("steps_late"),
-                             seeds=seeds, seed=seed, progress=progress)
-        for row in sim["rows"]:
-            f = early_stage(k, X, y, width=row["width"], lr=lr, late_fraction=late_fraction, mc=100)
-            row["flip_forecast_t_e"] = f["flip_forecast_t_e"]
-            row["flip_forecast_t_late"] = f.get("flip_forecast_t_late")
-            row["early_dev"] = abs(row["early"] / data["early_drop_predicted"] - 1)
-            if "late" in row:
-                row["late_dev"] = abs(row["late"] / data["late_loss_predicted"] - 1)
-        if len(ws) >= 2:
-            sl = np.polyfit(np.log([r["width"] for r in sim["rows"]]), np.log([r["flip_e"] for r in sim["rows"]]), 1)[0]
-            sim["flip_slope"] = float(sl) if math.isfinite(sl) else None
-        data["simulation"] = sim
+def _horizon_dict(result) -> dict:
+    """The result's dict with the sentence of each layer's large-time law (six digits of its constant)."""
+    data = result.to_dict()
+    gd = " (t = eta x steps)" if result.displacement.lr is not None else ""
+    for row, layer in zip(data["displacement"]["layers"], result.displacement.layers):
+        law = layer.law
+        if law.kind == "power":
+            row["law"]["law"] = f"D_l(t) ~ sqrt(C) t^({law.exponent_D}), C = {law.constant_D2_value:.6g}{gd}"
+        elif law.kind == "logarithmic":
+            row["law"]["law"] = f"D_l(t)^2 ~ {law.constant_D2_value:.6g} log t + const"
     return data
 
 
-def _plot(data, path, early):
+def _plot(result, path):
+    """Write the figure of a horizon or early-stage result to ``path`` (checked by :func:`_check_plot`)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6, 4))
-    if early or "kernel_curve" not in data:
-        d = data["displacement"] if "displacement" in data else None
-        if d:
-            for r in d["layers"]:
-                ax.loglog(d["times"], r["D"], "o-", label=f"D_{r['layer']} predicted")
-            ax.set_xlabel("t")
-            ax.set_ylabel("displacement")
-        else:
-            ax.text(0.5, 0.5, "early stage: see the text output", ha="center")
+    from asympt.dynamics.early import EarlyStage
+
+    if isinstance(result, EarlyStage):
+        fig = _plot_early(plt, result)
     else:
-        rows = [r for r in data["kernel_curve"] if r["t"] > 0]
-        t = [r["t"] for r in rows]
-        ax.loglog(t, [r["L_kernel_on_data"] for r in rows], "k-", lw=2, label="kernel (same data)")
-        for m in data["simulation"]["widths"]:
-            ax.loglog(t, [r[f"L_net_m{m}"] for r in rows], "o--", label=f"network m = {m}")
-        f = data.get("fit", {})
-        if f.get("t_tol"):
-            ax.axvline(f["t_tol"], color="r", ls=":", label=f"t_tol at m = {data['width']} (extrapolated)")
-        ax.set_xlabel("t = eta x steps")
-        ax.set_ylabel("training loss")
-    ax.legend(fontsize=7)
+        fig, ax = plt.subplots(figsize=(6, 4))
+        if result.simulation is None:
+            d = result.displacement
+            for r in d.layers:
+                ax.loglog(d.times, r.D, "o-", label=f"D_{r.layer} predicted (kernel regime)")
+            ax.set_xlabel("t = eta x steps")
+            ax.set_ylabel("||theta_l(t) - theta_l(0)||")
+        else:
+            import numpy as np
+
+            sim = result.simulation                     # every step's loss, mean over the seeds
+            t = np.arange(1, sim.steps + 1) * sim.lr
+            kernel = np.mean([r.kernel_loss for r in sim.at_width(sim.widths[0])], axis=0)
+            ax.loglog(t, kernel[1:], "k-", lw=2, label="kernel (same data)")
+            for m in sim.widths:
+                ax.loglog(t, np.mean([r.loss for r in sim.at_width(m)], axis=0)[1:], "--", label=f"network m = {m}")
+            if not isinstance(result.fit, str):
+                ax.axvline(result.fit.t_tol, color="r", ls=":",
+                           label=f"t_tol at m = {result.width} (empirical, extrapolated)")
+            ax.set_xlabel("t = eta x steps")
+            ax.set_ylabel("training loss")
+        ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+def _plot_early(plt, e):
+    """Left: the kernel's L(t)/L_0 on the sample with t_e, t_late and the measured networks; right
+    (with a simulation): flipped activation patterns at t_e against the width, measured and forecast."""
+    sim = e.simulation
+    fig, axes = plt.subplots(1, 2 if sim else 1, figsize=(10 if sim else 6, 4), squeeze=False)
+    ax = axes[0][0]
+    ax.semilogx([t for t, _ in e.curve], [v for _, v in e.curve], "k-", lw=2, label="kernel prediction (same data)")
+    ax.axvline(e.t_e, color="grey", ls=":", label=f"t_e = {e.t_e:.3g} (kernel halves the loss)")
+    if e.t_late is not None:
+        ax.axvline(e.t_late, color="grey", ls="--", label=f"t_late = {e.t_late:.3g}")
+    if sim:
+        for r in sim.rows:
+            ts = [e.t_e] + ([e.t_late] if "late" in r else [])
+            vs = [r["early"]] + ([r["late"]] if "late" in r else [])
+            sd = [r.get("early_sd") or 0.0] + ([r.get("late_sd") or 0.0] if "late" in r else [])
+            ax.errorbar(ts, vs, yerr=sd, fmt="o", capsize=3, label=f"network m = {r['width']} (mean +- sd)")
+    ax.set_xlabel("t = eta x steps")
+    ax.set_ylabel("L(t) / L_0")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=7)
+    if sim:
+        ax = axes[0][1]
+        ws = [r["width"] for r in sim.rows]
+        ax.errorbar(ws, [r["flip_e"] for r in sim.rows], yerr=[r.get("flip_e_sd") or 0.0 for r in sim.rows],
+                    fmt="o", capsize=3, label="measured at t_e (mean +- sd)")
+        ax.loglog(ws, [r["flip_forecast_t_e"] for r in sim.rows], "r-", label="first-order forecast (~ m^-1/2)")
+        ax.set_xlabel("width m")
+        ax.set_ylabel("fraction of flipped activation patterns")
+        ax.legend(fontsize=7)
+    return fig

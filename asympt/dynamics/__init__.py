@@ -1,4 +1,4 @@
-"""Training dynamics next to the kernel law: per-degree spectral bias and the initialisation regime.
+"""Training dynamics next to the kernel law: per-degree spectral bias, the initialisation regime, the horizon.
 
 * :mod:`asympt.dynamics.spectral_bias`: per-degree rates mu_k of gradient descent on the sphere
   (Bowman & Montufar 2022), the conversion between a simulated two-layer network and asympt's kernels,
@@ -6,28 +6,36 @@
 * :mod:`asympt.dynamics.regime`: phase-diagram coordinates (gamma, gamma') of a two-layer network's
   initialisation (Luo, Xu, Ma & Zhang 2021), theta-laziness (Li, Luo & Zhou 2024), the layer-weighted
   kernel and the loss exponent xi that the initialisation produces;
-* :mod:`asympt.dynamics.horizon`: the exact weight displacement of every layer in the kernel regime,
-  and the measured time t_tol(m) at which a width-m network leaves the kernel curve, extrapolated;
+* :mod:`asympt.dynamics.displacement`: the exact weight displacement of every layer in the kernel regime
+  and the kernel's loss curve on the population; :mod:`asympt.dynamics.datakernel` the same kernel on a
+  training sample;
+* :mod:`asympt.dynamics.simulate` and :mod:`asympt.dynamics.departure`: networks trained beside their
+  kernel, the measured time t_tol(m) at which they leave the kernel curve, and its fit in the width;
+  :mod:`asympt.dynamics.horizon` puts the two sides together (`asympt horizon`);
 * :mod:`asympt.dynamics.early`: the early stage (Wang & Ma 2022): kernel prediction of the early drop,
-  neuron partition at initialisation, first-order forecast of activation flips.
+  neuron partition at initialisation, first-order forecast of activation flips;
+* :mod:`asympt.dynamics.common`: input checks and the one guard for what the trainer can simulate.
 
-The formula side never calls the trainer (:mod:`asympt.numerics.twolayer`); only the ``simulate_*``
-functions do, and they report the measurement beside the prediction.
+Every result is a frozen dataclass at full precision (``to_dict()`` gives the JSON structure); rounding
+to the digits a quantity carries happens where it is rendered (:mod:`asympt.cli`). The formula side
+never calls the trainer (:mod:`asympt.numerics.twolayer`); only the ``simulate_*`` functions do, and
+they report the measurement beside the prediction.
 """
 
 from __future__ import annotations
 
 import importlib
 
-__all__ = ["check_rows", "displacement", "early_stage", "fit_departure", "horizon", "init_kernel", "parse_scale",
-           "partition_stats", "regime", "simulate_early", "simulate_horizon", "simulate_regime",
-           "simulate_spectral_bias", "spectral_bias", "twolayer_kernel"]
-
-_LAZY = {"check_rows": "horizon", "displacement": "horizon", "early_stage": "early", "fit_departure": "horizon",
-         "horizon": "horizon", "partition_stats": "early", "simulate_early": "early", "simulate_horizon": "horizon",
-         "init_kernel": "regime", "parse_scale": "regime", "regime": "regime", "simulate_regime": "regime",
-         "simulate_spectral_bias": "spectral_bias", "spectral_bias": "spectral_bias",
-         "twolayer_kernel": "spectral_bias"}
+_LAZY = {"check_rows": "horizon", "horizon": "horizon", "Horizon": "horizon",
+         "displacement": "displacement", "Displacement": "displacement", "layer_kernels": "displacement",
+         "DataKernel": "datakernel", "departure_time": "departure", "fit_departure": "departure",
+         "fit_horizon": "departure", "simulate_horizon": "simulate", "static_departure": "simulate",
+         "early_analysis": "early", "early_stage": "early", "EarlyStage": "early", "partition_stats": "early",
+         "simulate_early": "early", "init_kernel": "regime", "parse_scale": "regime", "regime": "regime",
+         "Regime": "regime", "simulate_regime": "regime", "simulate_spectral_bias": "spectral_bias",
+         "spectral_bias": "spectral_bias", "SpectralBias": "spectral_bias", "twolayer_kernel": "spectral_bias",
+         "trainer_scales": "common"}
+__all__ = sorted(_LAZY)
 
 
 def __getattr__(name):

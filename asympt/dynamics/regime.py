@@ -42,31 +42,40 @@ The phase diagram is about gradient flow; a large fixed step can leave the lazy 
 
 from __future__ import annotations
 
-import ast
 import math
 import re
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import sympy
 
 from asympt.core.errors import InvalidInput, NotSupported
+from asympt.core.parse import Grammar, parse_restricted
+
 from .spectral_bias import twolayer_kernel, width_symbol
 
-__all__ = ["INITS", "classify", "coordinates", "init_kernel", "init_scales", "parse_scale", "regime",
-           "simulate_regime"]
+__all__ = ["INITS", "Regime", "SimulatedPoint", "classify", "coordinates", "init_kernel", "init_scales", "parse_coordinate",
+           "parse_scale", "regime", "simulate_regime"]
 
 m = width_symbol
 INITS = ("ntk", "mean-field", "lecun", "he", "xavier")
 _MAX_EXP = 100
 
 
-# ---- restricted parser for scales ------------------------------------------------------------------
+# ---- scales: the project's restricted parser with the scale grammar --------------------------------------
+
+_D = sympy.Symbol("d", positive=True)
+_SCALE_MESSAGE = "scale must be a monomial c*m**p (numbers, m, d, *, /, **, sqrt): {text}"
+_SCALES = Grammar("scale", names={"m": m, "d": _D}, functions={"sqrt": sympy.sqrt}, max_exponent=_MAX_EXP,
+                  max_constant=10**12, max_length=200, message=_SCALE_MESSAGE)
+
 
 def parse_scale(text: str, dim: int | None = None):
     """Parse a positive monomial c * m**p (SymPy expression in the width m); never evaluates the text.
 
-    Accepted: numbers, ``m``, ``d`` (the input dimension, needs ``dim``), ``*``, ``/``, ``**`` or ``^``
-    with a numeric exponent, ``sqrt(.)``.
+    Accepted: numbers, ``m``, ``d`` (the input dimension, needs ``dim``), ``+ - * /``, ``**`` or ``^``
+    with a numeric exponent, ``sqrt(.)``; the result must be c * m**p with c > 0
+    (:func:`asympt.core.parse.parse_restricted` with the scale grammar).
 
     >>> parse_scale("m**0.5"), parse_scale("2*m^(-1/2)"), parse_scale("1/sqrt(d)", dim=4)
     (sqrt(m), 2/sqrt(m), 1/2)
@@ -75,59 +84,17 @@ def parse_scale(text: str, dim: int | None = None):
     ...
     asympt.core.errors.InvalidInput: scale must be a monomial c*m**p (numbers, m, d, *, /, **, sqrt): 'm + 1'
     """
-    if not isinstance(text, str) or len(text) > 200:
-        raise InvalidInput(f"scale must be a short string such as 'm**0.5': {text!r}")
-    msg = f"scale must be a monomial c*m**p (numbers, m, d, *, /, **, sqrt): {text!r}"
-    try:
-        tree = ast.parse(text.replace("^", "**"), mode="eval")
-    except SyntaxError:
-        raise InvalidInput(msg) from None
-
-    def number(node):
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-            if not math.isfinite(node.value) or abs(node.value) > 10**12:
-                raise InvalidInput(msg)
-            return sympy.Rational(Fraction(repr(node.value)))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            v = number(node.operand)
-            return -v if isinstance(node.op, ast.USub) else v
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.Mult, ast.Add, ast.Sub)):
-            a, b = number(node.left), number(node.right)
-            if isinstance(node.op, ast.Div):
-                if b == 0:
-                    raise InvalidInput(msg)
-                return a / b
-            return {ast.Mult: a * b, ast.Add: a + b, ast.Sub: a - b}[type(node.op)]
-        raise InvalidInput(msg)
-
-    def walk(node):
-        if isinstance(node, ast.Constant):
-            v = number(node)
-            if v <= 0:
-                raise InvalidInput(f"scale must be positive: {text!r}")
-            return v
-        if isinstance(node, ast.Name):
-            if node.id == "m":
-                return m
-            if node.id == "d":
-                if dim is None:
-                    raise InvalidInput(f"scale uses d: give the dimension (--dim): {text!r}")
-                return sympy.Integer(dim)
-            raise InvalidInput(msg)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
-            a, b = walk(node.left), walk(node.right)
-            return a * b if isinstance(node.op, ast.Mult) else a / b
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            e = number(node.right)
-            if abs(e) > _MAX_EXP:
-                raise InvalidInput(f"scale exponent must be at most {_MAX_EXP} in size: {text!r}")
-            return walk(node.left) ** e
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "sqrt"
-                and len(node.args) == 1 and not node.keywords):
-            return sympy.sqrt(walk(node.args[0]))
-        raise InvalidInput(msg)
-
-    return walk(tree.body)
+    expr = parse_restricted(text, _SCALES, caret_is_power=True)
+    if expr.has(_D):
+        if dim is None:
+            raise InvalidInput(f"scale uses d: give the dimension: {text!r}")
+        expr = expr.subs(_D, sympy.Integer(dim))
+    c, p = expr.as_coeff_exponent(m)
+    if c.free_symbols or not p.is_number or sympy.simplify(expr - c * m**p) != 0:
+        raise InvalidInput(_SCALE_MESSAGE.format(text=repr(text[:60])))
+    if not c.is_positive:
+        raise InvalidInput(f"scale must be positive: {text!r}")
+    return expr
 
 
 # ---- coordinates and regime ----------------------------------------------------------------------------
@@ -209,7 +176,7 @@ _COORD_TEXT = re.compile(r"^\s*[+-]?(?:\d{1,30}(?:\.\d{0,30})?|\.\d{1,30})(?:[eE
                          r"(?:\s*/\s*\d{1,30})?\s*$")
 
 
-def _coordinate(value, name: str):
+def parse_coordinate(value, name: str):
     """A phase-diagram coordinate as an exact Rational, checked before conversion: a finite number of
     magnitude <= 1000 (a decimal string, p/q, int, float, Fraction or SymPy Rational)."""
     if isinstance(value, sympy.Basic):
@@ -249,7 +216,7 @@ def _resolve(init, alpha, beta1, beta2, gamma, gamma_prime, dim):
         return "scales", *vals
     if gamma is None or gamma_prime is None:
         raise InvalidInput("give both gamma and gamma_prime")
-    g, gp = _coordinate(gamma, "gamma"), _coordinate(gamma_prime, "gamma_prime")
+    g, gp = parse_coordinate(gamma, "gamma"), parse_coordinate(gamma_prime, "gamma_prime")
     return "coordinates (representative scales alpha = 1, beta1 = m^-(g+g')/2, beta2 = m^-(g-g')/2)", \
         *_representative(g, gp)
 
@@ -258,7 +225,7 @@ def init_kernel(init=None, *, activation="relu", dim: int, width=None, alpha=Non
                 gamma=None, gamma_prime=None, bias=0):
     """The layer-weighted tangent kernel an initialisation trains with (linear regime only).
 
-    Raises :class:`~asympt.core.errors.NotSupported` at critical and condensed points, where the kernel
+    Raises :class:`~asympt.errors.NotSupported` at critical and condensed points, where the kernel
     theory does not describe training. ``width`` is needed when the layer weights depend on m.
 
     >>> from asympt import eigenvalues
@@ -290,59 +257,111 @@ def _part_laws(activation, a, b1, b2, width, bias, dim):
     return k, parts
 
 
+@dataclass(frozen=True)
+class Regime:
+    """Everything `asympt regime` reports (see :func:`regime`): exact coordinates and, in the linear
+    regime with a dimension, the layer-weighted kernel, its two parts' decay laws and xi.
+
+    ``alpha``, ``beta1``, ``beta2``, ``gamma``, ``gamma_prime`` are exact SymPy numbers or expressions in
+    m; ``parts`` holds per part (first layer, readout) its decay exponent, kind, exact zeros and the
+    constants A of both parities (floats); ``crossover`` the visible decay exponent and, when the two
+    parts cross, the crossover degree k* (float) and what dominates before it.
+    """
+
+    source: str
+    alpha: object
+    beta1: object
+    beta2: object
+    gamma: object
+    gamma_prime: object
+    regime: str
+    reason: str
+    width: int | None
+    dim: int | None
+    activation: str
+    refusal: str = ""
+    note: str = ""
+    kernel: dict | None = None
+    parts: tuple = ()
+    crossover: dict = field(default_factory=dict)
+    xi: object = None
+    law_kind: str | None = None
+    xi_before_crossover: object = None
+
+    @property
+    def theta_lazy(self) -> bool:
+        return bool(self.gamma < 1)
+
+    @property
+    def rd_exponent_heuristic(self):
+        return rd_exponent(self.gamma, self.gamma_prime)
+
+    @property
+    def crossover_degree(self) -> float | None:
+        return self.crossover.get("crossover_degree")
+
+    def to_dict(self) -> dict:
+        """The JSON structure of `asympt regime --json` (exact values as text, floats at full precision)."""
+        out = {"source": self.source, "alpha": str(self.alpha), "beta1": str(self.beta1), "beta2": str(self.beta2),
+               "gamma": str(self.gamma), "gamma_prime": str(self.gamma_prime), "regime": self.regime,
+               "reason": self.reason, "theta_lazy": self.theta_lazy, "log_kappa_theta_over_log_m": str(1 - self.gamma),
+               "rd_exponent_heuristic": str(self.rd_exponent_heuristic), "width": self.width, "dim": self.dim,
+               "activation": self.activation}
+        if self.refusal:
+            return {**out, "xi": None, "refusal": self.refusal}
+        if self.note:
+            return {**out, "note": self.note}
+        out.update(kernel=dict(self.kernel), parts=[dict(p) for p in self.parts], **self.crossover,
+                   xi=None if self.xi is None else str(self.xi), law_kind=self.law_kind)
+        if self.crossover_degree is not None:
+            out["xi_before_crossover"] = None if self.xi_before_crossover is None else str(self.xi_before_crossover)
+        return out
+
+
 def regime(init=None, *, alpha=None, beta1=None, beta2=None, gamma=None, gamma_prime=None, dim=None, width=None,
-           activation="relu", bias=0, target="neuron") -> dict:
-    """Everything `asympt regime` prints, as a JSON-ready dict (see the module docstring).
+           activation="relu", bias=0, target="neuron") -> Regime:
+    """Everything `asympt regime` prints (see the module docstring and :class:`Regime`).
 
     >>> out = regime("mean-field")
-    >>> out["regime"], out["gamma"], out["theta_lazy"]
-    ('critical', '1', False)
+    >>> out.regime, out.gamma, out.theta_lazy
+    ('critical', 1, False)
     """
     src, a, b1, b2 = _resolve(init, alpha, beta1, beta2, gamma, gamma_prime, dim)
     g, gp = coordinates(a, b1, b2)
     reg, why = classify(g, gp)
-    out = {"source": src, "alpha": str(a), "beta1": str(b1), "beta2": str(b2), "gamma": str(g),
-           "gamma_prime": str(gp), "regime": reg, "reason": why, "theta_lazy": bool(g < 1),
-           "log_kappa_theta_over_log_m": str(1 - g), "rd_exponent_heuristic": str(rd_exponent(g, gp)),
-           "width": width, "dim": dim, "activation": str(activation)}
+    head = dict(source=src, alpha=a, beta1=b1, beta2=b2, gamma=g, gamma_prime=gp, regime=reg, reason=why,
+                width=width, dim=dim, activation=str(activation))
     if reg != "linear":
-        out["xi"] = None
-        out["refusal"] = (f"{reg} regime: the weights move at leading order (RD does not vanish as m grows), so the "
-                          "kernel theory does not describe training and xi is not defined by it here")
-        return out
+        return Regime(**head, refusal=f"{reg} regime: the weights move at leading order (RD does not vanish as m "
+                                      "grows), so the kernel theory does not describe training and xi is not "
+                                      "defined by it here")
     if dim is None:
-        out["note"] = "give dim (and width when the weights depend on it) for the kernel and xi"
-        return out
+        return Regime(**head, note="give dim (and width when the weights depend on it) for the kernel and xi")
     from asympt.laws.loss import loss_law
 
     k, parts = _part_laws(activation, a, b1, b2, width, bias, dim)
     c1, c2 = k.network.layer_weights or (1, 1)
     wsym = (sympy.simplify(1 / b2**2), sympy.simplify(1 / b1**2))
-    out["kernel"] = {"network": k.network.describe(), "weights": [str(c) for c in (c1, c2)],
-                     "weights_in_m": [str(c) for c in wsym],
-                     "formula": "Theta = c_1 K^[1] + c_2 K^[2] (K^[l]: layer-l part of asympt's network with "
-                                "sigma_w = (beta2, beta1 sqrt(m)/alpha))"}
+    kernel = {"network": k.network.describe(), "weights": [str(c) for c in (c1, c2)],
+              "weights_in_m": [str(c) for c in wsym],
+              "formula": "Theta = c_1 K^[1] + c_2 K^[2] (K^[l]: layer-l part of asympt's network with "
+                         "sigma_w = (beta2, beta1 sqrt(m)/alpha))"}
     if str(activation) == "relu" and not bias:
         wa = sympy.simplify(m * b2**2 / a**2)
         ww = sympy.simplify(m * b1**2 / a**2)
         at = (lambda e: e.subs(m, width) if width is not None else e)  # noqa: E731
-        out["kernel"]["relu_form"] = (f"Theta(u) = ({at(wa)}) k1(u) + ({at(ww)}) u k0(u), k0, k1 the plain Gaussian "
-                                      "arc-cosine kernels (readout part, first-layer part)")
-    laws = []
-    for name, (kp, dl) in zip(("first layer", "readout"), parts):
-        laws.append({"part": name, "alpha": str(dl.alpha) if dl.alpha is not None else None, "kind": dl.kind,
-                     "zero_degrees": dl.zero_degrees,
-                     "A": [str(sympy.N(dl.A(p), 6)) for p in (0, 1)]})
-    out["parts"] = laws
-    out.update(_crossover(parts, dim))
+        kernel["relu_form"] = (f"Theta(u) = ({at(wa)}) k1(u) + ({at(ww)}) u k0(u), k0, k1 the plain Gaussian "
+                               "arc-cosine kernels (readout part, first-layer part)")
+    laws = tuple({"part": name, "alpha": str(dl.alpha) if dl.alpha is not None else None, "kind": dl.kind,
+                  "zero_degrees": dl.zero_degrees, "A": [float(sympy.N(dl.A(p), 17)) for p in (0, 1)]}
+                 for name, (kp, dl) in zip(("first layer", "readout"), parts))
+    cross = _crossover(parts, dim)
     law = loss_law(k, dim, target)
-    out["xi"] = str(law.xi) if law.xi is not None else None
-    out["law_kind"] = law.kind
-    if out.get("crossover_degree") is not None:
-        head = parts[out["head_part"]][0]
-        hl = loss_law(head, dim, target)
-        out["xi_before_crossover"] = str(hl.xi) if hl.xi is not None else None
-    return out
+    before = None
+    if cross.get("crossover_degree") is not None:
+        before = loss_law(parts[cross["head_part"]][0], dim, target).xi
+    return Regime(**head, kernel=kernel, parts=laws, crossover=cross, xi=law.xi, law_kind=law.kind,
+                  xi_before_crossover=before)
 
 
 def _crossover(parts, dim):
@@ -369,7 +388,7 @@ def _crossover(parts, dim):
     if ks is None or ks <= 2:       # no degree range where the faster-decaying part dominates
         res["visible_alpha"] = str(at)
         return res
-    res.update(visible_alpha=str(ah), asymptotic_alpha=str(at), crossover_degree=float(f"{ks:.4g}"),
+    res.update(visible_alpha=str(ah), asymptotic_alpha=str(at), crossover_degree=ks,
                crossover_parity="even" if p == 0 else "odd", head_part=ih,
                note=f"mu_k ~ k^-{ah} for k << k* = {ks:.4g} ({['first layer', 'readout'][ih]} part dominates), "
                     f"k^-{at} beyond")
@@ -390,6 +409,25 @@ def _circle_points(n, rng):
     return np.c_[np.cos(th), np.sin(th)]
 
 
+@dataclass(frozen=True)
+class SimulatedPoint:
+    """Networks trained at one phase-diagram point (:func:`simulate_regime`): per width (``rows``, dicts)
+    RD, the tangent-kernel drift, the loss ratio, the steps and convergence; ``slope`` of log RD against
+    log m (None when some RD is 0), beside the regime and the heuristic exponent."""
+
+    gamma: object
+    gamma_prime: object
+    regime: str
+    reason: str
+    rows: tuple
+    slope: float | None
+
+    def to_dict(self) -> dict:
+        return {"gamma": str(self.gamma), "gamma_prime": str(self.gamma_prime), "regime": self.regime,
+                "reason": self.reason, "rd_exponent_heuristic": str(rd_exponent(self.gamma, self.gamma_prime)),
+                "rows": [dict(r) for r in self.rows], "slope": self.slope}
+
+
 def simulate_regime(points, widths, *, n: int = 6, seed: int = 0, c: float = 0.5, max_steps: int = 2000,
                     tol: float = 1e-3, activation: str = "relu") -> list:
     """Train two-layer networks at each point and width; RD, kernel drift and the log-log slope of RD in m.
@@ -399,6 +437,7 @@ def simulate_regime(points, widths, *, n: int = 6, seed: int = 0, c: float = 0.5
     m. Setting: n jittered equispaced points on the circle S^1 and labels N(0, 1), both drawn from
     ``seed``; antisymmetric initialisation (f_0 = 0); GD with step c n / lambda_max(Theta_t) until
     the loss is ``tol`` times the initial loss (or ``max_steps``). RD = max_t |W_t - W_0| / |W_0|.
+    Returns one :class:`SimulatedPoint` per point.
     """
     import numpy as np
 
@@ -427,9 +466,7 @@ def simulate_regime(points, widths, *, n: int = 6, seed: int = 0, c: float = 0.5
             rows.append({"width": w, **net.train_adaptive(X, y, c=c, max_steps=max_steps, tol=tol)})
         rds = np.array([r["rd"] for r in rows])
         slope = float(np.polyfit(np.log(widths), np.log(rds), 1)[0]) if (rds > 0).all() else None
-        out.append({"gamma": str(g), "gamma_prime": str(gp), "regime": reg, "reason": why,
-                    "rd_exponent_heuristic": str(rd_exponent(g, gp)), "rows": rows,
-                    "slope": None if slope is None else float(f"{slope:.3f}")})
+        out.append(SimulatedPoint(g, gp, reg, why, tuple(rows), slope))
     return out
 
 

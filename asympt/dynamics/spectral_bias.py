@@ -30,13 +30,17 @@ k1(u) + u k0(u) with the plain Gaussian arc-cosine kernels, half of asympt's He-
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import sympy
 
-from asympt.core.errors import InvalidInput, NotSupported
+from asympt.core.errors import InvalidInput, NotSupported, check_int
 
-__all__ = ["simulate_rates", "simulate_spectral_bias", "spectral_bias", "twolayer_kernel", "width_symbol"]
+from .common import check_float, resolve_target, trainer_scales
+
+__all__ = ["DegreeRate", "SimulatedRates", "SpectralBias", "TargetCurve", "simulate_rates", "simulate_spectral_bias",
+           "spectral_bias", "twolayer_kernel", "width_symbol"]
 
 #: The width m as a SymPy symbol (scales of a two-layer network may be monomials in m).
 width_symbol = sympy.Symbol("m", positive=True)
@@ -53,7 +57,7 @@ def _at_width(expr, width, what):
         expr = sympy.Rational(Fraction(repr(expr)))
     if expr.has(width_symbol):
         if width is None:
-            raise InvalidInput(f"{what} depends on the width m: give width (--width)")
+            raise InvalidInput(f"{what} depends on the width m: give the width")
         expr = expr.subs(width_symbol, sympy.Integer(width))
     expr = sympy.nsimplify(expr) if expr.has(sympy.Float) else expr
     if not (expr.is_positive or expr.is_zero):
@@ -92,31 +96,85 @@ def twolayer_kernel(activation="relu", *, alpha, beta1=1, beta2=1, width=None, i
     return ntk(activation, 2, sigma_w=[b2, sw2], sigma_b=[b2 * ib, 0], layer_weights=(c1, c2))
 
 
+
 # ---- formula side ------------------------------------------------------------------------------------
 
-def _fmt(x, digits=6):
-    if x is None:
-        return None
-    if isinstance(x, float) and (math.isinf(x) or math.isnan(x)):
-        return str(x)
-    return float(f"{x:.{digits}g}")
+@dataclass(frozen=True)
+class DegreeRate:
+    """Degree k under gradient descent: mu_k (exact text and float), the per-step factor 1 - eta mu_k,
+    the half-life in steps, the fractions of the residual (and of its energy) learned after N steps."""
+
+    k: int
+    multiplicity: int
+    mu: str
+    mu_value: float
+    never_learned: bool
+    factor: float
+    half_life: float | None
+    learned_after: float | None
+    energy_learned_after: float | None
+    note: str
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class TargetCurve:
+    """Learned energy fraction of a target over time: ``curve`` holds (t, learned fraction, remaining
+    energy per degree / ||f*||^2); ``tail_above`` is the energy above the listed degrees (None: not computed)."""
+
+    target: str
+    norm2: float
+    energies: tuple
+    tail_above: float | None
+    curve: tuple
+
+    def to_dict(self) -> dict:
+        return {"target": self.target, "norm2": self.norm2, "energies": list(self.energies),
+                "tail_above": self.tail_above,
+                "curve": [{"t": t, "learned_fraction": f, "remaining_by_degree": list(r)} for t, f, r in self.curve]}
+
+
+@dataclass(frozen=True)
+class SpectralBias:
+    """Per-degree rates of gradient descent (see :func:`spectral_bias`), at full precision."""
+
+    dim: int
+    kernel: str
+    lr: float
+    lr_note: str
+    steps: int
+    stability_bound: float
+    max_mu_degree: int
+    rows: tuple
+    warnings: tuple
+    target: TargetCurve | None = None
+
+    def to_dict(self) -> dict:
+        """The JSON structure of `asympt spectral-bias --json` (floats at full precision)."""
+        out = {"dim": self.dim, "kernel": self.kernel, "lr": self.lr, "lr_note": self.lr_note, "steps": self.steps,
+               "stability_bound": self.stability_bound, "max_mu_degree": self.max_mu_degree,
+               "rows": [r.to_dict() for r in self.rows], "warnings": list(self.warnings)}
+        if self.target is not None:
+            out["target"] = self.target.to_dict()
+        return out
 
 
 def spectral_bias(kernel, dim: int, degrees=tuple(range(9)), *, lr=None, steps: int = 100, target=None,
-                  times=None) -> dict:
+                  times=None) -> SpectralBias:
     """Per-degree rates of gradient descent for ``kernel`` on S^(dim-1) (see the module docstring).
 
     ``lr`` defaults to 0.5 / max mu_k (max over k <= max(degrees, 16)); ``steps`` is N. With a
     ``target`` (a :class:`asympt.targets.Target` or spec string), the learned energy fraction
     1 - sum_k e_k (1 - eta mu_k)^(2t) / ||f*||^2 at the ``times`` (degrees above max(degrees) are
-    counted as not learned, so the fraction is a lower bound). Returns a JSON-ready dict.
+    counted as not learned, so the fraction is a lower bound).
 
     >>> from asympt.kernels.networks import ntk
     >>> out = spectral_bias(ntk("relu"), 3, degrees=[2, 3], lr=2, steps=10)
-    >>> out["rows"][0]["mu"], out["rows"][0]["factor"], out["rows"][1]["never_learned"]
+    >>> out.rows[0].mu, out.rows[0].factor, out.rows[1].never_learned
     ('5/64', 0.84375, True)
     """
-    from asympt.core.errors import check_int
     from asympt.kernels.kernel import check_kernel
     from asympt.spectrum import eigenvalues
 
@@ -134,47 +192,37 @@ def spectral_bias(kernel, dim: int, degrees=tuple(range(9)), *, lr=None, steps: 
     k_top = mus.index(mu_max)
     bound = 2.0 / mu_max
     if lr is None:
-        lr = 0.5 / mu_max
-        lr_note = f"default 0.5 / max mu_k = 0.5 / mu_{k_top}"
+        lr, lr_note = 0.5 / mu_max, f"default 0.5 / max mu_k = 0.5 / mu_{k_top}"
     else:
-        lr = float(lr)
-        if not (lr > 0 and math.isfinite(lr)):
-            raise InvalidInput(f"lr must be a positive number: {lr!r}")
-        lr_note = "given"
+        lr, lr_note = check_float("lr", lr), "given"
     warnings = []
     if lr >= bound:
         warnings.append(f"lr = {lr:.6g} exceeds the stability bound 2 / max mu_k = 2 / mu_{k_top} = {bound:.6g}: "
                         f"the degree-{k_top} residual grows (|1 - eta mu| >= 1)")
     rows = []
     for k in degrees:
-        e = spec[k]
-        mu = mus[k]
+        e, mu = spec[k], mus[k]
         factor = 1.0 - lr * mu
-        row = {"k": k, "multiplicity": e.multiplicity, "mu": str(e.exact) if e.exact is not None else str(e.approx),
-               "mu_value": _fmt(mu), "never_learned": bool(e.structural_zero), "factor": _fmt(factor, 8)}
+        common = dict(k=k, multiplicity=e.multiplicity, mu=str(e.exact) if e.exact is not None else str(e.approx),
+                      mu_value=mu, never_learned=bool(e.structural_zero), factor=factor)
         if e.structural_zero:
-            row.update(half_life=None, learned_after=0.0, energy_learned_after=0.0,
-                       note="exact zero eigenvalue: never learned (plateau)")
+            rows.append(DegreeRate(**common, half_life=None, learned_after=0.0, energy_learned_after=0.0,
+                                   note="exact zero eigenvalue: never learned (plateau)"))
         elif abs(factor) >= 1:
-            row.update(half_life=None, learned_after=None, energy_learned_after=None, note="unstable: |1 - eta mu| >= 1")
+            rows.append(DegreeRate(**common, half_life=None, learned_after=None, energy_learned_after=None,
+                                   note="unstable: |1 - eta mu| >= 1"))
         else:
-            hl = math.log(2) / -math.log(abs(factor)) if factor != 0 else 0.0
-            row.update(half_life=_fmt(hl), learned_after=_fmt(1 - factor**steps),
-                       energy_learned_after=_fmt(1 - factor ** (2 * steps)),
-                       note="oscillating (eta mu > 1)" if factor < 0 else "")
-        rows.append(row)
-    out = {"dim": dim, "kernel": kernel.network.describe(), "lr": _fmt(lr, 8), "lr_note": lr_note, "steps": steps,
-           "stability_bound": _fmt(bound), "max_mu_degree": k_top, "rows": rows, "warnings": warnings}
-    if target is not None:
-        out["target"] = _target_curve(kernel, dim, target, spec, lr, steps, max(degrees), times)
-    return out
+            rows.append(DegreeRate(**common, half_life=math.log(2) / -math.log(abs(factor)) if factor != 0 else 0.0,
+                                   learned_after=1 - factor**steps, energy_learned_after=1 - factor ** (2 * steps),
+                                   note="oscillating (eta mu > 1)" if factor < 0 else ""))
+    curve = None if target is None else _target_curve(kernel, dim, target, spec, lr, steps, max(degrees), times)
+    return SpectralBias(dim=dim, kernel=kernel.network.describe(), lr=lr, lr_note=lr_note, steps=steps,
+                        stability_bound=bound, max_mu_degree=k_top, rows=tuple(rows), warnings=tuple(warnings),
+                        target=curve)
 
 
-def _target_curve(kernel, dim, target, spec, lr, steps, K, times):
-    from asympt.targets import parse_target
-
-    if isinstance(target, str):
-        target = parse_target(target, default_activation=kernel.network.activation.name)
+def _target_curve(kernel, dim, target, spec, lr, steps, K, times) -> TargetCurve:
+    target = resolve_target(kernel, target)
     es = [float(e) for e in target.energies(dim, K, dps=20)]
     norm2 = float(target.norm2_mp(dim, 20))
     tail = float(target.tail_mp(dim, K + 1, 20)) if K + 1 <= 10_000 else None
@@ -184,28 +232,57 @@ def _target_curve(kernel, dim, target, spec, lr, steps, K, times):
     for t in times:
         rem = [e * (1.0 - lr * float(spec[k])) ** (2 * t) for k, e in enumerate(es)]
         learned = 1.0 - (sum(rem) + (tail or 0.0)) / norm2 if norm2 > 0 else 0.0
-        curve.append({"t": t, "learned_fraction": _fmt(learned), "remaining_by_degree": [_fmt(r / norm2, 4) for r in rem]})
-    return {"target": target.describe(), "norm2": _fmt(norm2), "energies": [_fmt(e) for e in es],
-            "tail_above": _fmt(tail), "curve": curve}
+        curve.append((t, learned, tuple(r / norm2 for r in rem)))
+    return TargetCurve(target.describe(), norm2, tuple(es), tail, tuple(curve))
 
 
 # ---- simulation side ------------------------------------------------------------------------------------
 
-def _simulated_scales(net):
-    """(beta2, input_bias, alpha/sqrt(m), lr_w) that make the trainer's network asympt's network ``net``."""
-    if net.layers != 2:
-        raise NotSupported(f"--simulate trains two-layer networks only (layers = 2): layers = {net.layers}")
-    if net.sigma_b[1] != 0:
-        raise NotSupported("--simulate has no output bias: the readout bias sigma_b2 must be 0")
-    if net.layer_weights is not None or len(net.train) != 4:
-        raise NotSupported("--simulate trains every parameter with one step size (train = all)")
-    sw1, sw2, sb1 = (float(s) for s in (net.sigma_w[0], net.sigma_w[1], net.sigma_b[0]))
-    return sw1, sb1 / sw1, 1.0 / sw2, sw1**2
+@dataclass(frozen=True)
+class SimulatedRates:
+    """Measured per-degree rates of a trained two-layer network (see :func:`simulate_rates`).
+
+    ``rows`` (dicts, one per degree): the prediction (mu, predicted rate -log(1 - eta mu_k), predicted
+    coefficient after N steps) beside the measurement (coefficient per seed at N, fitted rates and
+    their ratio to the prediction, with its seed spread); ``coefficients`` maps a degree to the
+    residual coefficient per seed at ``times``.
+    """
+
+    dim: int
+    width: int
+    samples: int
+    parameters: int
+    lr: float
+    steps: int
+    seeds: int
+    seed: int
+    fresh_points: int
+    fitted_degrees: int
+    kernel: str
+    rows: tuple
+    scales: dict
+    times: tuple = field(repr=False)
+    coefficients: dict = field(repr=False)
+    loss_start: tuple
+    loss_end: tuple
+
+    @property
+    def underparameterised(self) -> bool:
+        return self.samples > self.parameters
+
+    def to_dict(self) -> dict:
+        return {"dim": self.dim, "width": self.width, "samples": self.samples, "parameters": self.parameters,
+                "underparameterised": self.underparameterised, "lr": self.lr, "steps": self.steps,
+                "seeds": self.seeds, "seed": self.seed, "fresh_points": self.fresh_points,
+                "fitted_degrees": self.fitted_degrees, "kernel": self.kernel, "rows": [dict(r) for r in self.rows],
+                "scales": dict(self.scales), "times": list(self.times),
+                "coefficients": {str(k): [list(c) for c in v] for k, v in self.coefficients.items()},
+                "loss_start": list(self.loss_start), "loss_end": list(self.loss_end)}
 
 
 def simulate_spectral_bias(net, dim: int, *, width: int, samples: int, degrees=(1, 2, 3, 4), lr: float, steps: int,
                            seeds: int = 1, seed: int = 0, fresh: int = 10_000, norm: float = 0.5,
-                           fit_floor: float = 0.05, dtype: str = "float32", record_until: int = 40) -> dict:
+                           fit_floor: float = 0.05, dtype: str = "float32", record_until: int = 40) -> SimulatedRates:
     """Train asympt's two-layer network ``net`` (a :class:`asympt.kernels.networks.Network`) and measure rates.
 
     Target: one zonal harmonic P_k(v_k.x) per degree in ``degrees``, each of L^2 norm ``norm``; data:
@@ -219,18 +296,15 @@ def simulate_spectral_bias(net, dim: int, *, width: int, samples: int, degrees=(
     """
     from asympt.kernels.kernel import DotProductKernel
 
-    beta2, input_bias, alpha_over_sqrt_m, lr_w = _simulated_scales(net)
+    sc = trainer_scales(net)
     return simulate_rates(DotProductKernel(net), net.activation.name, dim, width=width, samples=samples,
-                          degrees=degrees, lr=lr, steps=steps, scales=(alpha_over_sqrt_m * math.sqrt(width), 1.0,
-                                                                       beta2), input_bias=input_bias, lr_w=lr_w,
-                          seeds=seeds, seed=seed, fresh=fresh, norm=norm, fit_floor=fit_floor, dtype=dtype,
-                          record_until=record_until)
-
-
+                          degrees=degrees, lr=lr, steps=steps, scales=(sc.alpha(width), 1.0, sc.beta2),
+                          input_bias=sc.input_bias, lr_w=sc.lr_w, seeds=seeds, seed=seed, fresh=fresh, norm=norm,
+                          fit_floor=fit_floor, dtype=dtype, record_until=record_until)
 def simulate_rates(kernel, activation: str, dim: int, *, width: int, samples: int, degrees, lr: float, steps: int,
                    scales, input_bias: float = 0.0, lr_w: float = 1.0, seeds: int = 1, seed: int = 0,
                    fresh: int = 10_000, norm: float = 0.5, fit_floor: float = 0.05, dtype: str = "float32",
-                   record_until: int = 40) -> dict:
+                   record_until: int = 40) -> SimulatedRates:
     """The engine of :func:`simulate_spectral_bias` for any scales (alpha, beta1, beta2) of the trainer.
 
     ``kernel`` is the formula side's prediction for that network (e.g. :func:`twolayer_kernel`); it
@@ -238,7 +312,7 @@ def simulate_rates(kernel, activation: str, dim: int, *, width: int, samples: in
     """
     import numpy as np
 
-    from asympt.core.errors import check_int
+    from asympt.core.sphere import multiplicity
     from asympt.numerics import twolayer as tl
     from asympt.spectrum import eigenvalues
 
@@ -251,8 +325,7 @@ def simulate_rates(kernel, activation: str, dim: int, *, width: int, samples: in
     steps = check_int("steps", steps, minimum=1, maximum=10**6)
     if samples * width > 5 * 10**8:
         raise InvalidInput(f"samples x width must be <= 5e8 (memory): {samples} x {width}")
-    if not (lr > 0 and math.isfinite(lr)):
-        raise InvalidInput(f"lr must be a positive number: {lr!r}")
+    lr = check_float("lr", lr)
     degrees = tuple(sorted({check_int("degree", int(k), minimum=0, maximum=40) for k in degrees}))
     try:
         tl.activation_functions(activation)
@@ -264,9 +337,9 @@ def simulate_rates(kernel, activation: str, dim: int, *, width: int, samples: in
     zero = {k: bool(spec[k].structural_zero) for k in degrees}
     # fitted degrees for the projection: a few above the target's, capped so the basis stays small
     kfit = max(degrees)
-    while kfit < max(degrees) + 4 and sum(tl.multiplicity(dim, j) for j in range(kfit + 2)) <= fresh // 20:
+    while kfit < max(degrees) + 4 and sum(multiplicity(dim, j) for j in range(kfit + 2)) <= fresh // 20:
         kfit += 1
-    if sum(tl.multiplicity(dim, j) for j in range(kfit + 1)) > fresh // 2:
+    if sum(multiplicity(dim, j) for j in range(kfit + 1)) > fresh // 2:
         raise InvalidInput(f"fresh = {fresh} points are too few to resolve degrees <= {kfit} on S^{dim - 1}")
     record = set(range(min(steps, record_until) + 1)) | set(range(0, steps + 1, 5)) | {steps}
     runs = []
@@ -299,13 +372,13 @@ def simulate_rates(kernel, activation: str, dim: int, *, width: int, samples: in
         factor = 1.0 - lr * mu
         pred_rate = -math.log(factor) if 0 < factor < 1 else None
         row = {"k": k, "mu": str(spec[k].exact) if spec[k].exact is not None else str(spec[k].approx),
-               "mu_value": _fmt(mu), "never_learned": zero[k], "predicted_rate": _fmt(pred_rate),
-               "predicted_coeff_end": _fmt(factor**steps if not zero[k] else 1.0)}
+               "mu_value": mu, "never_learned": zero[k], "predicted_rate": pred_rate,
+               "predicted_coeff_end": factor**steps if not zero[k] else 1.0}
         cs = np.array([[run["coeffs"][t][j] for t in ts] for run in runs])     # (seeds, times)
-        row["coeff_end"] = [_fmt(c, 5) for c in cs[:, -1]]
-        row["coeff_end_mean"] = _fmt(float(cs[:, -1].mean()), 5)
+        row["coeff_end"] = [float(c) for c in cs[:, -1]]
+        row["coeff_end_mean"] = float(cs[:, -1].mean())
         if zero[k]:
-            row["max_change"] = _fmt(float(np.abs(cs - 1).max()), 3)
+            row["max_change"] = float(np.abs(cs - 1).max())
         if pred_rate is not None:
             sel = factor**ts > fit_floor
             rates = []
@@ -313,19 +386,20 @@ def simulate_rates(kernel, activation: str, dim: int, *, width: int, samples: in
                 ok = sel & (c > 0)
                 if ok.sum() >= 3:
                     slope = np.polyfit(ts[ok], np.log(c[ok]), 1)[0]
-                    rates.append(-slope)
+                    rates.append(-float(slope))
             if rates:
                 ratios = np.array(rates) / pred_rate
-                row.update(rates=[_fmt(r, 4) for r in rates], rate_mean=_fmt(float(np.mean(rates)), 4),
-                           ratio=[_fmt(r, 4) for r in ratios], ratio_mean=_fmt(float(ratios.mean()), 4),
-                           ratio_spread=_fmt(float(ratios.std(ddof=1)) if len(ratios) > 1 else None, 2),
+                row.update(rates=rates, rate_mean=float(np.mean(rates)), ratio=[float(r) for r in ratios],
+                           ratio_mean=float(ratios.mean()),
+                           ratio_spread=float(ratios.std(ddof=1)) if len(ratios) > 1 else None,
                            fit_steps=[int(ts[sel][0]), int(ts[sel][-1])])
         rows.append(row)
-    n_params = width * (dim + 1 + (1 if input_bias else 0))
-    return {"dim": dim, "width": width, "samples": samples, "parameters": n_params,
-            "underparameterised": samples > n_params, "lr": lr, "steps": steps, "seeds": seeds, "seed": seed,
-            "fresh_points": fresh, "fitted_degrees": kfit, "kernel": kernel.network.describe(), "rows": rows,
-            "scales": {"alpha": alpha, "beta1": beta1, "beta2": beta2, "input_bias": input_bias, "lr_w": lr_w},
-            "times": [int(t) for t in ts], "coefficients": {str(k): [[_fmt(float(run["coeffs"][t][j]), 6) for t in ts]
-                                                                      for run in runs] for j, k in enumerate(degrees)},
-            "loss_start": [_fmt(r["loss0"]) for r in runs], "loss_end": [_fmt(r["loss_end"]) for r in runs]}
+    return SimulatedRates(
+        dim=dim, width=width, samples=samples, parameters=width * (dim + 1 + (1 if input_bias else 0)), lr=lr,
+        steps=steps, seeds=seeds, seed=seed, fresh_points=fresh, fitted_degrees=kfit, kernel=kernel.network.describe(),
+        rows=tuple(rows), scales={"alpha": alpha, "beta1": beta1, "beta2": beta2, "input_bias": input_bias,
+                                  "lr_w": lr_w},
+        times=tuple(int(t) for t in ts),
+        coefficients={k: tuple(tuple(float(run["coeffs"][t][j]) for t in ts) for run in runs)
+                      for j, k in enumerate(degrees)},
+        loss_start=tuple(float(r["loss0"]) for r in runs), loss_end=tuple(float(r["loss_end"]) for r in runs))

@@ -1,8 +1,11 @@
 """Independent numerical cross-checks of asympt's formulas.
 
-Each submodule computes what the formula side predicts by a different route and never imports the
-formula side (``finite_net``: Monte Carlo over real finite-width networks; ``nystrom``: Gram-matrix eigenvalues on
-sampled points; numpy and scipy only).
+Each submodule computes what the formula side predicts by a different route (``finite_net``: Monte Carlo
+over real finite-width networks; ``twolayer``: a two-layer network trained by gradient descent; ``nystrom``:
+Gram-matrix eigenvalues on sampled points; ``data``: sampled data and targets). The measured side never
+imports a spectrum or a law: only :mod:`asympt.core` (errors, multiplicities, the Gegenbauer recurrence),
+:mod:`asympt.kernels` (to build the network or Gram matrix it measures) and :mod:`asympt.targets` (the
+target function it is given), as tests/test_layout.py enforces.
 Names are re-exported lazily, so importing this package costs nothing until a name is used.
 """
 
@@ -13,9 +16,10 @@ import importlib
 __all__ = ["ACTIVATIONS", "FiniteNetwork", "TrainResult", "degree_blocks", "get_activation", "nystrom_eigenvalues",
            "parse_train", "sample_sphere"]
 
-_LAZY = {name: "finite_net" for name in ("ACTIVATIONS", "FiniteNetwork", "TrainResult", "get_activation",
-                                         "parse_train")}
-_LAZY.update({name: "nystrom" for name in ("degree_blocks", "nystrom_eigenvalues", "sample_sphere")})
+_LAZY = {name: "finite_net" for name in ("FiniteNetwork", "TrainResult", "parse_train")}
+_LAZY.update({name: "np_activations" for name in ("ACTIVATIONS", "get_activation")})
+_LAZY.update({name: "nystrom" for name in ("degree_blocks", "nystrom_eigenvalues")})
+_LAZY["sample_sphere"] = "data"
 
 
 def __getattr__(name):

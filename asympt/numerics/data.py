@@ -15,7 +15,7 @@ Targets are evaluated on the samples from their definition, never from their sph
 energies (except the Sobolev class, which *is* defined by its energies: one random function of the
 class is drawn, with the degree-k part a random zonal harmonic of exactly the class energy e_k).
 
-Entry points: :func:`sample`, :func:`target_values`, :func:`gegenbauer_table`.
+Entry points: :func:`sample`, :func:`sample_sphere`, :func:`target_values`, :func:`gegenbauer_table`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ import math
 
 import numpy as np
 
-__all__ = ["DATA", "EUCLIDEAN", "gegenbauer_table", "sample", "sample_vmf", "sampled_degree_cap", "target_values"]
+from asympt.core.errors import InvalidInput
+
+__all__ = ["DATA", "EUCLIDEAN", "gegenbauer_table", "sample", "sample_sphere", "sample_vmf", "sampled_degree_cap",
+           "target_values"]
 
 DATA = ("sphere", "vmf", "gaussian", "cube")
 EUCLIDEAN = ("gaussian", "cube")
@@ -32,9 +35,29 @@ EUCLIDEAN = ("gaussian", "cube")
 
 def _check(n, dim):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"number of points must be a positive integer: {n!r}")
+        raise InvalidInput(f"number of points must be a positive integer: {n!r}")
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 2:
-        raise ValueError(f"dimension must be an integer >= 2: {dim!r}")
+        raise InvalidInput(f"dimension must be an integer >= 2: {dim!r}")
+
+
+def sample_sphere(n: int, dim: int, seed=0) -> np.ndarray:
+    """n points uniform on S^(dim-1) (normalised Gaussians), shape (n, dim).
+
+    The one sphere sampler of the measured side. ``seed`` is anything ``numpy.random.default_rng``
+    takes: an int or a sequence of ints (a fresh generator, reproducible), or a ``Generator``, which is
+    used as it is and advanced (successive draws from one generator differ).
+
+    >>> X = sample_sphere(5, 3, seed=1)
+    >>> bool(np.allclose(np.linalg.norm(X, axis=1), 1.0))
+    True
+    >>> rng = np.random.default_rng(0)
+    >>> bool((sample_sphere(2, 3, rng) != sample_sphere(2, 3, rng)).all())
+    True
+    """
+    _check(n, dim)
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, dim))
+    return X / np.linalg.norm(X, axis=1, keepdims=True)
 
 
 def sample_vmf(n: int, mean, kappa: float, rng) -> np.ndarray:
@@ -74,8 +97,7 @@ def sample(kind: str, n: int, dim: int, seed=0) -> np.ndarray:
     _check(n, dim)
     rng = np.random.default_rng(seed)
     if kind == "sphere":
-        X = rng.standard_normal((n, dim))
-        return X / np.linalg.norm(X, axis=1, keepdims=True)
+        return sample_sphere(n, dim, rng)
     if kind == "vmf":
         means = rng.standard_normal((3, dim))
         means /= np.linalg.norm(means, axis=1, keepdims=True)
@@ -90,7 +112,7 @@ def sample(kind: str, n: int, dim: int, seed=0) -> np.ndarray:
         return rng.standard_normal((n, dim))
     if kind == "cube":
         return rng.uniform(-1.0, 1.0, size=(n, dim))
-    raise ValueError(f"unknown data distribution {kind!r}; expected one of {', '.join(DATA)}")
+    raise InvalidInput(f"unknown data distribution {kind!r}; expected one of {', '.join(DATA)}")
 
 
 def gegenbauer_table(t: np.ndarray, dim: int, kmax: int) -> np.ndarray:
@@ -109,7 +131,7 @@ def gegenbauer_table(t: np.ndarray, dim: int, kmax: int) -> np.ndarray:
 
 
 def _neuron_values(act, z):
-    from .finite_net import get_activation
+    from .np_activations import get_activation
 
     try:
         phi, _ = get_activation(act.name)
@@ -145,7 +167,7 @@ def target_values(target, X: np.ndarray, *, seed=0, kmax: int | None = None) -> 
     n, dim = X.shape
     z = X[:, 0]
     if isinstance(target, (Harmonic, Sobolev)) and not np.allclose(np.sum(X * X, axis=1), 1.0, atol=1e-9):
-        raise ValueError(f"target {target.spec!r} is defined on the sphere S^(d-1); the points are not unit vectors")
+        raise InvalidInput(f"target {target.spec!r} is defined on the sphere S^(d-1); the points are not unit vectors")
     if isinstance(target, Neuron):
         return np.asarray(_neuron_values(target.act, z), dtype=float)
     if isinstance(target, Cap):
@@ -173,4 +195,4 @@ def target_values(target, X: np.ndarray, *, seed=0, kmax: int | None = None) -> 
                 e_k = T * (k ** (-2 * s) - (k + 1) ** (-2 * s))
                 y += signs[k] * math.sqrt(e_k * multiplicity(dim, int(k))) * P[k]
         return y
-    raise ValueError(f"no sampled realisation of target {target.spec!r} (neuron, halfspace, cap, harmonic, sobolev)")
+    raise InvalidInput(f"no sampled realisation of target {target.spec!r} (neuron, halfspace, cap, harmonic, sobolev)")

@@ -33,21 +33,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .data import sample_sphere  # noqa: F401  (re-exported: the sampler of the spectrum checks)
+
 __all__ = ["degree_blocks", "euclidean_gram", "nystrom_eigenvalues", "sample_sphere", "top_eigenpairs"]
-
-
-def sample_sphere(n: int, dim: int, seed=0) -> np.ndarray:
-    """n points uniform on S^(dim-1) (normalised Gaussians), shape (n, dim).
-
-    >>> X = sample_sphere(5, 3, seed=1)
-    >>> bool(np.allclose(np.linalg.norm(X, axis=1), 1.0))
-    True
-    """
-    if n < 1 or dim < 2:
-        raise ValueError(f"sample_sphere needs n >= 1 and dim >= 2: n={n!r}, dim={dim!r}")
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, dim))
-    return X / np.linalg.norm(X, axis=1, keepdims=True)
 
 
 def gram(kernel_fn, X: np.ndarray, chunk: int = 1024) -> np.ndarray:
@@ -212,6 +200,11 @@ def euclidean_gram(kernel, X: np.ndarray, Y: np.ndarray | None = None, chunk: in
             out[start:stop] = R ** a * k0(U) + rb2
         return out
     if act.name == "erf" and net.layers == 2:
+        # Not a copy of the formula side's erf dual map (asympt.kernels.dual_kernels), which takes equal
+        # variances q = q' (on the sphere every input has the same norm): off the sphere each input has its
+        # own variance, so Williams' (1997) two-variance form is needed, vectorised over a Gram block. It is
+        # checked against the empirical NTK of finite erf networks (tests/check/test_check_data.py) and
+        # reduces to the sphere kernel on unit inputs.
         sw1, sb1, sw2, sb2 = (float(v) for v in (net.sigma_w[0], net.sigma_b[0], net.sigma_w[1], net.sigma_b[1]))
         _check_r_d(net)
         layer1 = {p for l, p in net.train if l == 1}

@@ -29,8 +29,12 @@ least squares on zonal functions P_k(z_j . x) (random centres z_j, N(d,k) of the
 which span the degree-k harmonics), and the degree-k part is projected on a given zonal direction using
 the addition theorem <P_k(z.x), P_k(v.x)> = P_k(z.v)/N(d,k). Components above K only add noise.
 
-Independence: numpy and scipy only (activations from :mod:`asympt.numerics.finite_net`); this module
-never imports asympt's formula side, and the formula side never calls it.
+Independence: numpy and scipy, the activations of :mod:`asympt.numerics.finite_net`, and from
+:mod:`asympt.core.sphere` only the multiplicities N(d,k) and the Gegenbauer recurrence (through
+:func:`asympt.numerics.data.gegenbauer_table`; harmonic-analysis facts tested on their own in
+tests/test_sphere.py, and checked here by :class:`DegreeProjector` recovering known coefficients). It never
+imports the formula side (kernels, spectra, laws), and the formula side never calls it: the rates it
+measures are compared with mu_k from the exact or mpmath tiers of :mod:`asympt.spectrum`.
 """
 
 from __future__ import annotations
@@ -40,14 +44,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["DegreeProjector", "TwoLayerNet", "activation_signs", "gegenbauer", "multiplicity", "sample_sphere",
-           "teacher", "zonal_target"]
+from asympt.core.errors import InvalidInput
+from asympt.core.sphere import multiplicity
 
+from .data import gegenbauer_table, sample_sphere
 
-def sample_sphere(n: int, dim: int, rng) -> np.ndarray:
-    """n points uniform on S^(dim-1) (float64), from a numpy Generator."""
-    X = rng.standard_normal((n, dim))
-    return X / np.linalg.norm(X, axis=1, keepdims=True)
+__all__ = ["DegreeProjector", "TwoLayerNet", "activation_signs", "multiplicity", "sample_sphere", "teacher",
+           "zonal_target"]
 
 
 def teacher(kind: str, X, direction) -> np.ndarray:
@@ -67,41 +70,12 @@ def teacher(kind: str, X, direction) -> np.ndarray:
         return np.where(z > 0, 1.0, -1.0)
     if kind == "linear":
         return z
-    raise ValueError(f"teacher must be relu, halfspace, sign or linear: {kind!r}")
+    raise InvalidInput(f"teacher must be relu, halfspace, sign or linear: {kind!r}")
 
 
 def activation_signs(net: "TwoLayerNet", X) -> np.ndarray:
     """Activation pattern 1[w_k.x_i (+ bias) > 0] of every neuron on every row of X (bool, n x m)."""
     return (net._inputs(X) @ net.W.T) > 0
-
-
-def multiplicity(dim: int, k: int) -> int:
-    """N(d, k) = (2k + d - 2)/k binom(k + d - 3, d - 2), N(d, 0) = 1 (N(2, k) = 2).
-
-    >>> [multiplicity(3, k) for k in range(4)]
-    [1, 3, 5, 7]
-    """
-    if k == 0:
-        return 1
-    if dim == 2:
-        return 2
-    return (2 * k + dim - 2) * math.comb(k + dim - 3, dim - 2) // k
-
-
-def gegenbauer(dim: int, kmax: int, t) -> np.ndarray:
-    """P_0..P_kmax at t (P_k(1) = 1), shape (kmax + 1,) + t.shape, by the three-term recurrence.
-
-    >>> gegenbauer(3, 2, np.array(0.5))              # Legendre: P_2(1/2) = -1/8
-    array([ 1.   ,  0.5  , -0.125])
-    """
-    t = np.asarray(t, dtype=float)
-    out = np.empty((kmax + 1,) + t.shape)
-    out[0] = 1.0
-    if kmax >= 1:
-        out[1] = t
-    for k in range(1, kmax):
-        out[k + 1] = ((2 * k + dim - 2) * t * out[k] - k * out[k - 1]) / (k + dim - 2)
-    return out
 
 
 @dataclass
@@ -118,7 +92,7 @@ class ZonalTarget:
         kmax = max(self.degrees)
         y = np.zeros(X.shape[0])
         for j, (k, amp) in enumerate(zip(self.degrees, self.amplitudes)):
-            y += amp * gegenbauer(self.dim, kmax, X @ self.directions[j])[k]
+            y += amp * gegenbauer_table(X @ self.directions[j], self.dim, kmax)[k]
         return y
 
     def energy(self, j) -> float:
@@ -147,21 +121,21 @@ class DegreeProjector:
         X = np.asarray(X, dtype=float)
         d = X.shape[1]
         if max(target.degrees) > kmax:
-            raise ValueError(f"target degree {max(target.degrees)} exceeds the fitted degree kmax = {kmax}")
+            raise InvalidInput(f"target degree {max(target.degrees)} exceeds the fitted degree kmax = {kmax}")
         cols, centres = [], []
         for k in range(kmax + 1):
             Z = sample_sphere(multiplicity(d, k), d, rng)
-            cols.append(gegenbauer(d, k, X @ Z.T)[k])          # (points, N(d,k))
+            cols.append(gegenbauer_table(X @ Z.T, d, k)[k])          # (points, N(d,k))
             centres.append(Z)
         A = np.concatenate(cols, axis=1)
         if A.shape[0] < 2 * A.shape[1]:
-            raise ValueError(f"need at least {2 * A.shape[1]} fresh points for degree <= {kmax}: {A.shape[0]}")
+            raise InvalidInput(f"need at least {2 * A.shape[1]} fresh points for degree <= {kmax}: {A.shape[0]}")
         pinv = np.linalg.pinv(A)                               # (basis, points)
         starts = np.cumsum([0] + [c.shape[1] for c in cols])
         rows = []
         for j, (k, amp) in enumerate(zip(target.degrees, target.amplitudes)):
             # <sum_i b_i P_k(z_i.x), amp P_k(v.x)> = amp sum_i b_i P_k(z_i.v) / N(d,k)
-            pk = gegenbauer(d, k, centres[k] @ target.directions[j])[k]
+            pk = gegenbauer_table(centres[k] @ target.directions[j], d, k)[k]
             rows.append(amp * (pk @ pinv[starts[k]:starts[k + 1]]) / multiplicity(d, k) / target.energy(j))
         self.matrix = np.array(rows)
         self.points = X
@@ -183,7 +157,7 @@ def _derf(x):
 
 
 def activation_functions(name: str):
-    """(s, s') keeping the array's dtype (float32 stays float32); other names from finite_net."""
+    """(s, s') keeping the array's dtype (float32 stays float32); other names from np_activations."""
     key = name.strip().lower()
     if key == "relu":
         return _relu, _drelu
@@ -191,7 +165,7 @@ def activation_functions(name: str):
         from scipy.special import erf
 
         return erf, _derf
-    from .finite_net import get_activation
+    from .np_activations import get_activation
 
     return get_activation(name)
 
@@ -215,7 +189,7 @@ class TwoLayerNet:
              seed=0, dtype=np.float32, lr_a: float = 1.0, lr_w: float = 1.0) -> "TwoLayerNet":
         """Draw a ~ N(0, beta1^2), w ~ N(0, beta2^2 I); alpha defaults to sqrt(width) (NTK)."""
         if width < 2 or (antisymmetric and width % 2):
-            raise ValueError(f"width must be an even integer >= 2 with antisymmetric init: {width!r}")
+            raise InvalidInput(f"width must be an even integer >= 2 with antisymmetric init: {width!r}")
         rng = np.random.default_rng(seed)
         d_in = dim + (1 if input_bias else 0)
         half = width // 2 if antisymmetric else width

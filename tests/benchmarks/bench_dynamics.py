@@ -61,5 +61,5 @@ def test_regime_point_speed(benchmark):
     from asympt.dynamics.regime import simulate_regime
 
     out = benchmark.pedantic(lambda: simulate_regime([(0.5, 0)], [2000, 8000], seed=0), rounds=2, iterations=1)
-    benchmark.extra_info.update(slope=out[0]["slope"])
-    assert out[0]["slope"] < 0
+    benchmark.extra_info.update(slope=out[0].slope)
+    assert out[0].slope < 0

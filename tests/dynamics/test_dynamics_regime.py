@@ -57,11 +57,12 @@ def test_named_inits_coordinates():
 
 def test_regime_report_and_refusal():
     out = regime("lecun", dim=3, width=800)
-    assert out["regime"] == "linear" and out["theta_lazy"] and out["kernel"]["weights"] == ["3", "800"]
-    assert out["parts"][0]["alpha"] == "3" and out["parts"][1]["alpha"] == "5"      # u k0 ~ k^-d, k1 ~ k^-(d+2)
-    assert out["crossover_degree"] == pytest.approx(28.28, rel=1e-3)
+    assert out.regime == "linear" and out.theta_lazy and out.kernel["weights"] == ["3", "800"]
+    assert out.parts[0]["alpha"] == "3" and out.parts[1]["alpha"] == "5"      # u k0 ~ k^-d, k1 ~ k^-(d+2)
+    assert out.crossover_degree == pytest.approx(28.28, rel=1e-3)
     crit = regime(gamma=R(3, 2), gamma_prime=R(1, 2))
-    assert crit["regime"] == "critical" and crit["xi"] is None and "not defined" in crit["refusal"]
+    assert crit.regime == "critical" and crit.xi is None and "not defined" in crit.refusal
+    assert crit.to_dict()["xi"] is None
     with pytest.raises(NotSupported, match="critical"):
         init_kernel("mean-field", dim=3)
     with pytest.raises(InvalidInput, match="exactly one"):
@@ -81,7 +82,8 @@ def test_crossover_degree_against_the_typed_constants():
     A0 = 2 * (-1 / (mpmath.sqrt(2) * mpmath.pi)) * M(0.5)
     width = 800
     kstar = float(mpmath.sqrt(width / 3 * A1 / A0))
-    assert regime("lecun", dim=3, width=width)["crossover_degree"] == pytest.approx(kstar, rel=1e-3)
+    # full precision now: the crossover degree agrees with the typed constants far beyond 4 digits
+    assert regime("lecun", dim=3, width=width).crossover_degree == pytest.approx(kstar, rel=1e-10)
 
 
 def test_cli_regime_and_xi_init():
@@ -94,7 +96,7 @@ def test_cli_regime_and_xi_init():
     r = CliRunner().invoke(main, ["xi", "--dim", "3", "--init", "mean-field"])
     assert r.exit_code == 1 and "critical" in r.output and r.output.count("\n") == 1
     r = CliRunner().invoke(main, ["xi", "--dim", "3", "--init", "lecun"])
-    assert r.exit_code == 1 and "--width" in r.output
+    assert r.exit_code == 1 and "width" in r.output and r.output.count("\n") == 1
     r = CliRunner().invoke(main, ["xi", "--dim", "3", "--init", "ntk", "--json"])
     assert r.exit_code == 0 and json.loads(r.output)["xi"]["exact"] == "1"
 
@@ -108,7 +110,7 @@ def test_xi_init_uses_the_layer_weighted_kernel():
     law = loss_law(k, 10, "neuron")
     assert law.xi == R(3, 10)
     # the readout part alone (the infinite-width limit at gamma' > 0) has the RF exponent
-    assert regime("lecun", dim=10, width=4096)["xi_before_crossover"] == "1/4"
+    assert regime("lecun", dim=10, width=4096).xi_before_crossover == R(1, 4)
 
 
 # ---- simulations ------------------------------------------------------------------------------------------
@@ -116,7 +118,7 @@ def test_xi_init_uses_the_layer_weighted_kernel():
 def test_rd_slopes_have_the_regime_signs_small():
     pts = [(R(1, 2), 0), (1, 0), (R(3, 2), 0), (R(3, 2), 1)]
     out = simulate_regime(pts, [250, 1000, 4000], seed=0)
-    slopes = {(o["gamma"], o["gamma_prime"]): (o["regime"], o["slope"]) for o in out}
+    slopes = {(o.gamma, o.gamma_prime): (o.regime, o.slope) for o in out}
     for reg, s in slopes.values():
         if reg == "linear":
             assert s < -0.3
@@ -124,7 +126,7 @@ def test_rd_slopes_have_the_regime_signs_small():
             assert abs(s) < 0.1
         else:
             assert s > 0.15
-    assert all(r["converged"] for o in out for r in o["rows"])
+    assert all(r["converged"] for o in out for r in o.rows)
 
 
 def test_theta_lazy_drift_set_by_kappa_not_width_small():
@@ -148,12 +150,12 @@ def test_rd_slopes_at_ten_points_up_to_width_32000():
     out = simulate_regime(pts, [500, 2000, 8000, 32000], seed=0, max_steps=5000)
     assert len(out) >= 10
     for o in out:
-        if o["regime"] == "linear":
-            assert o["slope"] < -0.3, o
-        elif o["regime"] == "critical":
-            assert abs(o["slope"]) < 0.1, o
+        if o.regime == "linear":
+            assert o.slope < -0.3, o
+        elif o.regime == "critical":
+            assert abs(o.slope) < 0.1, o
         else:
-            assert o["slope"] > 0.15 and o["rows"][-1]["rd"] > 1, o
+            assert o.slope > 0.15 and o.rows[-1]["rd"] > 1, o
 
 
 @pytest.mark.slow
@@ -177,4 +179,4 @@ def test_coordinates_in_every_exact_form_agree():
 
     # gamma = 3/2 > 1 and gamma' = 0 < gamma - 1: condensed (Luo, Xu, Ma & Zhang 2021), whatever the spelling
     for g in ("3/2", "1.5", "15e-1", 1.5, sympy.Rational(3, 2)):
-        assert regime(gamma=g, gamma_prime=0)["regime"] == "condensed"
+        assert regime(gamma=g, gamma_prime=0).regime == "condensed"

@@ -5,6 +5,7 @@ displacement; eigendecompositions of Gram matrices on many sampled points (no Fu
 population sum; synthetic curves with a known width law for the fits.
 """
 
+import dataclasses
 import json
 import math
 
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 from asympt.cli.main import main
 from asympt.dynamics.horizon import (DataKernel, departure_time, displacement, fit_departure, fit_horizon,
                                      layer_kernels, simulate_horizon)
+from asympt.dynamics.simulate import HorizonRun
 from asympt.kernels.networks import ntk
 from asympt.numerics import twolayer as tl
 
@@ -46,32 +48,32 @@ def test_population_displacement_matches_gram_eigendecomposition():
     for t in (2.0, 10.0):
         pred = displacement(KB, 3, "neuron", [t], lr=lr)
         got = dk.displacement(int(t / lr), lr)
-        for row in pred["layers"]:
-            assert got[row["layer"]] == pytest.approx(row["D"][0], rel=0.05), (t, row["layer"])
+        for row in pred.layers:
+            assert got[row.layer] == pytest.approx(row.D[0], rel=0.05), (t, row.layer)
 
 
 def test_logarithmic_law_against_the_exact_sum():
     out = displacement(KB, 3, "neuron", [1e4, 1e6])               # xi = 1: D_1^2 ~ (1/3) log t
-    law = out["layers"][0]["law"]
-    assert law["kind"] == "logarithmic"
-    d2 = [D**2 for D in out["layers"][0]["D"]]
-    assert (d2[1] - d2[0]) / (law["constant_D2_value"] * math.log(100)) == pytest.approx(1, abs=0.05)
+    law = out.layers[0].law
+    assert law.kind == "logarithmic"
+    d2 = [D**2 for D in out.layers[0].D]
+    assert (d2[1] - d2[0]) / (law.constant_D2_value * math.log(100)) == pytest.approx(1, abs=0.05)
 
 
 @pytest.mark.slow
 def test_power_law_against_the_exact_sum():
     out = displacement(KA, 2, "halfspace", [1e5])                 # D_1 ~ sqrt(C) t^(1/4), C = 0.39303
-    law = out["layers"][0]["law"]
-    assert law["kind"] == "power" and law["exponent_D"] == "1/4"
-    for t, D in zip(out["times"], out["layers"][0]["D"]):
-        assert D / (law["constant_D_value"] * t**0.25) == pytest.approx(1, abs=0.02)
-    assert out["layers"][1]["law"]["kind"] == "finite"
+    law = out.layers[0].law
+    assert law.kind == "power" and str(law.exponent_D) == "1/4"
+    for t, D in zip(out.times, out.layers[0].D):
+        assert D / (law.constant_D_value * t**0.25) == pytest.approx(1, abs=0.02)
+    assert out.layers[1].law.kind == "finite"
 
 
 def test_gradient_descent_factors():
     """GD (1 - eta mu)^s differs from the flow at large eta mu; both are bounded by t^2 mu^[l] e_k."""
-    flow = displacement(KA, 2, "halfspace", [2.0])["layers"][0]["D"][0]
-    gd = displacement(KA, 2, "halfspace", [2.0], lr=1.0)["layers"][0]["D"][0]
+    flow = displacement(KA, 2, "halfspace", [2.0]).layers[0].D[0]
+    gd = displacement(KA, 2, "halfspace", [2.0], lr=1.0).layers[0].D[0]
     assert gd > flow                     # 1 - (1 - mu)^2 > 1 - exp(-2 mu) for 0 < mu < 1
 
 
@@ -79,29 +81,29 @@ def _measure(widths, seeds, samples, t, setting="A"):
     k, d, target = (KA, 2, "halfspace") if setting == "A" else (KB, 3, "neuron")
     sim = simulate_horizon(k, d, target, widths, samples=samples, seeds=seeds, t_max=t, record_times=[t],
                            bands=False)
-    s = sim["steps"]
-    pred = displacement(k, d, target, [s * sim["lr"]], lr=sim["lr"])
+    s = sim.steps
+    pred = displacement(k, d, target, [s * sim.lr], lr=sim.lr)
     return sim, s, pred
 
 
 def _check_displacement(sim, s, pred, kernel_regime_only=False):
     """Every run within 10 % (or, with ``kernel_regime_only``, every run whose loss is still within 10 %
     of the kernel loss at that time, by the horizon's own criterion, which never looks at weights)."""
-    D1, D2 = (row["D"][0] for row in pred["layers"])
-    full = pred["all_parameters_D"][0]
+    D1, D2 = (row.D[0] for row in pred.layers)
+    full = pred.all_parameters_D[0]
     meas = {}
-    inside = [r for r in sim["runs"] if abs(r["loss"][s] / r["kernel_loss"][s] - 1) < 0.1]
+    inside = [r for r in sim.runs if abs(r.loss[s] / r.kernel_loss[s] - 1) < 0.1]
     if kernel_regime_only:
         assert len(inside) >= 3, "too few runs in the kernel regime"
-    for r in sim["runs"]:
-        m1, m2 = r["displacement"][s]["measured"]
+    for r in sim.runs:
+        m1, m2 = r.displacement[s]["measured"]
         if kernel_regime_only and r not in inside:
             continue
-        assert abs(m1 / D1 - 1) <= 0.10, (r["width"], r["seed"], m1, D1)
-        assert abs(m2 / D2 - 1) <= 0.10, (r["width"], r["seed"], m2, D2)
+        assert abs(m1 / D1 - 1) <= 0.10, (r.width, r.seed, m1, D1)
+        assert abs(m2 / D2 - 1) <= 0.10, (r.width, r.seed, m2, D2)
         # the whole-kernel norm in place of the layer kernel fails
         assert abs(m1 / full - 1) > 0.10
-        meas.setdefault(r["width"], []).append(m1)
+        meas.setdefault(r.width, []).append(m1)
     # a 1/m law (calibrated at the smallest width) fails at the others
     ws = sorted(meas)
     ref = np.mean(meas[ws[0]]) * ws[0]
@@ -115,18 +117,18 @@ def test_displacement_matches_trained_networks_fast():
 
 def test_multiplicity_convention_would_fail():
     """N(d,k) e_k in place of e_k (e_k already sums the N(d,k) harmonics) misses the networks by > 10 %."""
-    from asympt.dynamics.horizon import _g, _spectrum
+    from asympt.dynamics.displacement import gd_factor, spectrum_values
     from asympt.targets import parse_target
 
     sim, s, pred = _measure([500], 2, 1000, 50.0)
-    lr, t = sim["lr"], s * sim["lr"]
-    mu, _ = _spectrum(KA, 2, 256)
-    mu1, _ = _spectrum(layer_kernels(KA)[0][1], 2, 256)
+    lr, t = sim.lr, s * sim.lr
+    mu, _ = spectrum_values(KA, 2, 256)
+    mu1, _ = spectrum_values(layer_kernels(KA)[0][1], 2, 256)
     e = [float(x) for x in parse_target("halfspace").energies(2, 256, dps=15)]
-    wrong = math.sqrt(sum(tl.multiplicity(2, k) * e[k] * _g(mu[k], t, lr) ** 2 * mu1[k] / mu[k] ** 2
+    wrong = math.sqrt(sum(tl.multiplicity(2, k) * e[k] * gd_factor(mu[k], t, lr) ** 2 * mu1[k] / mu[k] ** 2
                           for k in range(257) if mu[k] > 0))
-    for r in sim["runs"]:
-        assert abs(r["displacement"][s]["measured"][0] / wrong - 1) > 0.10
+    for r in sim.runs:
+        assert abs(r.displacement[s]["measured"][0] / wrong - 1) > 0.10
 
 
 @pytest.mark.slow
@@ -160,7 +162,7 @@ def _synthetic_runs(widths, seeds, w_true, p=1.5, noise=0.02, steps=4000, lr=0.5
         for s in range(seeds):
             eps = noise * rng.standard_normal() * math.sqrt(100 / m)
             ratio = (1 + eps) * (1 + (t / tau) ** p * 0.1)
-            runs.append({"width": m, "seed": s, "loss": ratio, "kernel_loss": np.ones_like(t)})
+            runs.append(HorizonRun(seed=s, width=m, loss=ratio, kernel_loss=np.ones_like(t)))
     return runs
 
 
@@ -168,10 +170,10 @@ def test_fit_departure_recovers_a_known_width_law():
     runs = _synthetic_runs([100, 400], 3, 0.4)
     out = fit_departure(runs, 0.5, 0.1, 1600)
     truth = 20 * 16**0.4                     # (t/tau)^p * 0.1 = 0.1 at t = tau
-    assert out["width_exponent"] == pytest.approx(0.4, abs=0.05)
-    assert out["t_tol"] == pytest.approx(truth, rel=0.1)
-    lo, hi = out["t_tol_ci"]
-    assert lo <= out["t_tol"] <= hi
+    assert out.width_exponent == pytest.approx(0.4, abs=0.05)
+    assert out.t_tol == pytest.approx(truth, rel=0.1)
+    lo, hi = out.t_tol_ci
+    assert lo <= out.t_tol <= hi
 
 
 def test_fit_horizon_interval_contains_the_truth():
@@ -179,8 +181,8 @@ def test_fit_horizon_interval_contains_the_truth():
     ms = [100] * 4 + [400] * 4 + [1600] * 4
     ts = [10 * (m / 100) ** 0.5 * math.exp(0.1 * rng.standard_normal()) for m in ms]
     out = fit_horizon(ms, ts, 6400)
-    assert out["q_ci"][0] <= 0.5 <= out["q_ci"][1]
-    lo, hi = out["t_tol_prediction_interval"]
+    assert out.q_ci[0] <= 0.5 <= out.q_ci[1]
+    lo, hi = out.t_tol_prediction_interval
     assert lo <= 80 <= hi
 
 
@@ -231,10 +233,10 @@ def _h2(setting, seed_cal=0, seed_meas=100):
 
     k, d, target = (KA, 2, "halfspace") if setting == "A" else (KB, 3, "neuron")
     out = horizon(k, d, target, width=4000, calibrate=(250, 1000), samples=1000, seeds=2, seed=seed_cal, t_max=400)
-    pred = out["fit"]["t_tol"]
+    pred = out.fit.t_tol
     sim = simulate_horizon(k, d, target, [4000], samples=1000, seeds=2, seed=seed_meas, t_max=1200, bands=False)
-    meas = fit_departure(sim["runs"] + [dict(r, width=2) for r in sim["runs"]], sim["lr"], 0.1, 4000)
-    return pred, meas["t_tol_calibrated"]["4000"], out
+    meas = fit_departure(list(sim.runs) + [dataclasses.replace(r, width=2) for r in sim.runs], sim.lr, 0.1, 4000)
+    return pred, meas.t_tol_calibrated[4000], out
 
 
 _H2_B = pytest.mark.xfail(strict=False, reason=(
@@ -267,8 +269,8 @@ def test_check_rows_can_fail(monkeypatch, widths):
 
     def wrong(*a, **k):
         out = real(*a, **k)
-        out["layers"][0]["D"] = [1.3 * x for x in out["layers"][0]["D"]]
-        return out
+        first = dataclasses.replace(out.layers[0], D=tuple(1.3 * x for x in out.layers[0].D))
+        return dataclasses.replace(out, layers=(first, *out.layers[1:]))
     monkeypatch.setattr(hz, "displacement", wrong)
     assert hz.check_rows(KA, 2, "halfspace", **kw)[0]["verdict"] == "fail"
 
@@ -279,5 +281,37 @@ def test_static_departure_recedes_with_width():
 
     small = static_departure(KB, 3, "neuron", 50, samples=200, seeds=2, t_max=50, horizon_factor=10)
     large = static_departure(KB, 3, "neuron", 20000, samples=200, seeds=2, t_max=50, horizon_factor=10)
-    assert small["t_tol_seed_averaged"] is not None
-    assert large["t_tol_seed_averaged"] is None or large["t_tol_seed_averaged"] > 3 * small["t_tol_seed_averaged"]
+    assert small.t_tol_seed_averaged is not None
+    assert large.t_tol_seed_averaged is None or large.t_tol_seed_averaged > 3 * small.t_tol_seed_averaged
+
+
+def test_horizon_figures_draw_the_result(tmp_path):
+    """--plot draws the result it is given: every step's seed-mean losses (calibrated run) or the predicted
+    displacement of each layer (formula side only)."""
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from asympt.cli.horizon import _plot
+    from asympt.dynamics.horizon import horizon
+
+    out = horizon(KA, 2, "halfspace", width=800, calibrate=(100, 400), samples=200, seeds=2, t_max=50)
+    seen = {}
+    real_savefig = plt.Figure.savefig
+
+    def keep(fig, path, *a, **k):
+        seen["lines"] = [ln.get_ydata() for ln in fig.axes[0].lines]
+        return real_savefig(fig, path, *a, **k)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(plt.Figure, "savefig", keep)
+        _plot(out, tmp_path / "cal.png")
+        kernel, net100 = seen["lines"][0], seen["lines"][1]
+        # each seed has its own sample: the kernel curve drawn is the seed mean, like the networks'
+        assert np.allclose(kernel, np.mean([r.kernel_loss for r in out.simulation.at_width(100)], axis=0)[1:])
+        assert np.allclose(net100, np.mean([r.loss for r in out.simulation.at_width(100)], axis=0)[1:])
+        formula = horizon(KA, 2, "halfspace", width=800, calibrate=(), t_max=50)
+        _plot(formula, tmp_path / "disp.png")
+        assert [list(y) for y in seen["lines"]] == [list(layer.D) for layer in formula.displacement.layers]
+    assert (tmp_path / "cal.png").read_bytes()[:4] == b"\x89PNG"

@@ -41,19 +41,24 @@ def sphere_points(d, us, seed):
 # ---- independence ------------------------------------------------------------------------------
 
 def test_module_is_independent_of_the_formula_side():
-    """finite_net imports only numpy, scipy and the standard library: never sympy, never asympt."""
+    """finite_net (and its activations module) import only numpy, scipy and the standard library: never
+    sympy, never another part of asympt (the one relative import is finite_net -> np_activations)."""
     import ast
     import subprocess
     import sys
 
     import asympt.numerics.finite_net as fn
+    import asympt.numerics.np_activations as acts
 
-    tree = ast.parse(open(fn.__file__, encoding="utf-8").read())
-    roots = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    roots |= {n.module.split(".")[0] for n in ast.walk(tree)
-              if isinstance(n, ast.ImportFrom) and n.module and n.level == 0}
-    assert not any(isinstance(n, ast.ImportFrom) and n.level > 0 for n in ast.walk(tree))  # no relative import
-    assert roots <= {"__future__", "dataclasses", "fractions", "math", "typing", "numpy", "scipy"}, roots
+    for mod, relative in ((fn, {"np_activations"}), (acts, set())):
+        tree = ast.parse(open(mod.__file__, encoding="utf-8").read())
+        roots = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        roots |= {n.module.split(".")[0] for n in ast.walk(tree)
+                  if isinstance(n, ast.ImportFrom) and n.module and n.level == 0}
+        rel = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level > 0}
+        assert rel == relative and all(n.level == 1 for n in ast.walk(tree)
+                                       if isinstance(n, ast.ImportFrom) and n.level > 0), rel
+        assert roots <= {"__future__", "dataclasses", "fractions", "math", "typing", "numpy", "scipy"}, roots
     code = "import sys, asympt.numerics.finite_net; print('sympy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
