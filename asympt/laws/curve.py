@@ -110,6 +110,29 @@ def _choose_K(mus, t_max, kmax):
     return max(K, 0)
 
 
+def _smooth_degrees_needed(mus, t_max, margin: float = 1e-4) -> int:
+    """Degrees a faster-than-power spectrum needs so that 2 mu_k t_max < ``margin`` beyond them.
+
+    ln mu_k is extrapolated linearly in k from the last 20 computed nonzero degrees of each parity (the
+    decay only steepens for geometric, stretched and super-exponential kernels, so this over-asks a little).
+    """
+    top = len(mus) - 1
+    need = top
+    for p in (0, 1):
+        ks = [k for k in range(max(p, top - 40), top + 1) if k % 2 == p and mus[k] > 0]
+        if len(ks) < 3:
+            continue
+        k1, k2 = ks[0], ks[-1]
+        if 2 * mus[k2] * t_max < margin:
+            continue
+        slope = (mpmath.log(mus[k2]) - mpmath.log(mus[k1])) / (k2 - k1)
+        if slope >= 0:
+            continue
+        extra = (mpmath.log(margin) - mpmath.log(2 * mus[k2] * t_max)) / slope
+        need = max(need, int(k2 + extra) + 4)
+    return need
+
+
 def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int | None = None, law=None):
     """L(t) for each t in ``times`` with a rigorous-in-practice error estimate.
 
@@ -162,6 +185,12 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
             spec = eigenvalues(kernel, dim, min(cap, K + 10), digits=min(digits + 5, 40))
             mus = [e.value for e in spec]
             K = _choose_K(mus, t_max, len(mus) - 1)
+        if dl.kind != "power" and guess < cap:
+            need = _smooth_degrees_needed(mus, t_max)
+            if need > guess:
+                spec = eigenvalues(kernel, dim, min(cap, need), digits=min(digits + 5, 40))
+                mus = [e.value for e in spec]
+                K = len(mus) - 1
         K = min(K, len(mus) - 1)
         mu_err = [e.abs_error for e in spec]
         es = target.energies(dim, K, dps=dps)
