@@ -123,3 +123,47 @@ def test_logarithmic_law_geometric_kernel_converges():
         assert g[1] > g[0]
     g = ratio_gaps(1, 1.07 * D)
     assert g[1] > g[0]
+
+
+def _log_law_gaps(act, target, a_scale=1, D_scale=1, cache={}):
+    """|ratio - 1| and |mean s ln(2t) - a| at ln t = 25 and 60 (8 points over a factor e^2 each)."""
+    key = (act, target)
+    if key not in cache:
+        k = ntk(act)
+        law = loss_law(k, 3, target)
+        runs = {L: loss_curve(k, 3, target, [mpmath.exp(L + mpmath.mpf(i) / 4) for i in range(8)], law=law, digits=12)
+                for L in (25, 60)}
+        cache[key] = (law, runs)
+    law, runs = cache[key]
+    par = dict(law.params)
+    a = mpmath.mpf(sympy.N(par["log_exponent"], 30)) * a_scale
+    D = mpmath.mpf(sympy.N(par["D"], 30)) * D_scale
+    ratio, mean = [], []
+    for L in (25, 60):
+        pts = runs[L]
+        p = pts[-1]
+        ratio.append(abs((p.loss.value - p.L_inf) / (D * mpmath.log(2 * p.t) ** (-a)) - 1))
+        q = [p.slope * p.loss.value / (p.loss.value - p.L_inf) * mpmath.log(2 * p.t) for p in pts]
+        mean.append(abs(sum(q) / len(q) - a))
+    return law, ratio, mean
+
+
+@pytest.mark.parametrize("act,target,detected", [
+    ("sigmoid", "neuron:step", (1.1, 0.9)),
+    pytest.param("tanh", "halfspace", (1.1, 0.9), marks=pytest.mark.slow),
+    pytest.param("softplus", "neuron:relu", (1.1, 0.9), marks=pytest.mark.slow),
+    # SiLU is the farthest from its limit (ratio - 1 = -0.39 at ln t = 60): a x 0.9 is NOT detected there
+    pytest.param("silu", "neuron:relu", (1.1,), marks=pytest.mark.slow),
+])
+def test_stretched_exponential_kernels_logarithmic_law(act, target, detected):
+    # tanh-family kernels (analytic in a strip: ln mu_k ~ -c k^(2/3)) with power-law targets:
+    # L - L_inf ~ D (ln 2t)^-a, a = 3(beta - 1)/2 (theory section 7, [D]). Measured from ln t = 25 to 60:
+    # sigmoid/step: ratio - 1 = -0.21 -> -0.11, mean s ln 2t 1.20 -> 1.40 (a = 3/2); tanh/halfspace -0.19 -> -0.10,
+    # 1.32 -> 1.41 (3/2); softplus/ReLU -0.32 -> -0.09, 3.45 -> 4.29 (9/2); SiLU/ReLU -0.64 -> -0.39, 3.82 -> 4.04.
+    # The law holds as a limit: both distances shrink. Detection: a off by +-10 % makes one of them grow.
+    law, ratio, mean = _log_law_gaps(act, target)
+    assert law.approach_kind == "logarithmic" and law.status == "D"
+    assert ratio[1] < ratio[0] and mean[1] < mean[0]
+    for f in detected:
+        _, r, m = _log_law_gaps(act, target, a_scale=f)
+        assert r[1] >= r[0] or m[1] >= m[0], f

@@ -563,7 +563,7 @@ def law_check(law, points) -> list:
     with mpmath.workdps(30):
         for p in points:
             gap = p.loss.value - p.L_inf
-            if gap <= 0 or p.slope_error == mpmath.inf:
+            if gap <= 2 * p.loss.abs_error or p.slope_error == mpmath.inf:  # the approach is not resolved
                 out.append(None)
                 prev = None
                 continue
@@ -596,7 +596,7 @@ def law_check(law, points) -> list:
                 q_err = 2 * s_err / abs(s) / abs(mpmath.log(p.t / prev[0]))
             else:
                 q_err = abs(q / s) * s_err if s != 0 else mpmath.inf
-            if not q_err < abs(pred) / 2:  # the exact curve does not resolve the quantity here
+            if not (q_err < abs(pred) / 2 and q_err < abs(q) / 2):  # the exact curve does not resolve it here
                 row.update({"exact": None, "rel_gap": None, "band": None, "inside": None,
                             "note": "not resolved by the exact curve's error bound"})
                 out.append(row)
