@@ -158,3 +158,17 @@ def test_local_exponent_at_large_t_is_the_laws():
     pts = loss_curve(ntk("relu"), 3, "neuron", [1e13, 1e15], digits=12)
     for p in pts:
         assert abs(p.slope - 1) < 1e-6 and p.slope_error < 1e-6
+
+
+def test_curve_json_rows_carry_the_law_check():
+    # issue 13.4: the comparison is in the --json output; the text helper renders it for the report
+    from asympt.laws.curve import law_check_text
+
+    res = run("curve", "--dim", "3", "--tmin", "1e6", "--tmax", "1e10", "--points", "3", "--json")
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)["rows"]
+    checks = [r["law_check"] for r in rows]
+    assert all(c["quantity"] == "local exponent" and c["law"] == "1.0" for c in checks)
+    assert checks[0]["inside"] is None and checks[-1]["inside"] is True  # no band before a second point
+    text = law_check_text(rows)
+    assert text[0].startswith("Law check: local exponent") and "inside its band" in text[-1]

@@ -23,7 +23,7 @@ import sympy
 
 from asympt.core.errors import InvalidInput, NotSupported, RegimeNotReached
 
-__all__ = ["CurvePoint", "LossCurve", "asymptotic_regime", "law_check", "loss_curve"]
+__all__ = ["CurvePoint", "LossCurve", "asymptotic_regime", "law_check", "law_check_text", "loss_curve"]
 
 
 def _sig(value, err, cap=8) -> str:
@@ -624,19 +624,35 @@ def law_check(law, points) -> list:
     return out
 
 
-def law_check_summary(law, points) -> str:
-    """One line for the report: how the law compares at the largest t, and the law's status."""
-    rows = [(p, p.check) for p in points if p.check and p.check.get("inside") is not None]
-    words = {"V": "verified", "D": "derived, not proved", "U": "heuristic, not verified"}
-    status = words.get(law.status, "")
+def law_check_text(rows) -> list:
+    """Text lines for the law check of a curve's JSON rows (``CurvePoint.to_json``): a small table with the
+    compared quantity beside its law, the relative gap and whether it lies in the band, then one verdict.
+    For the report of ``asympt curve``; empty when the law gives nothing to compare."""
+    rows = [r for r in rows if r.get("law_check") and r["law_check"].get("quantity")]
     if not rows:
-        return ("Law check: no point where the exact curve can be compared with the law's prediction"
-                + (f" (law {status})" if status else ""))
-    p, c = rows[-1]
-    verdict = "inside" if c["inside"] else "OUTSIDE"
-    return (f"Law check at t = {mpmath.nstr(p.t, 3)}: {c['quantity']} = {c['exact']} (law {c['law']}, gap {c['rel_gap']}), "
-            f"{verdict} the band [{c['band'][0]}, {c['band'][1]}]; {sum(1 for _, r in rows if r['inside'])}/{len(rows)} "
-            f"points inside" + (f"; law {status}" if status else ""))
+        return []
+    c0 = rows[0]["law_check"]
+    words = {"V": "verified", "D": "derived, not proved", "U": "heuristic, not verified"}
+    out = [f"Law check: {c0['quantity']} of the exact curve beside the law's value {c0['law']} "
+           f"(law {words.get(c0.get('status'), 'status not stated')}):",
+           f"{'t':>12}  {'exact':>16} {'law':>12} {'gap':>10}  {'band':<24} inside"]
+    for r in rows:
+        c = r["law_check"]
+        band = "-" if not c.get("band") else f"[{c['band'][0]}, {c['band'][1]}]"
+        inside = {True: "yes", False: "NO", None: "-"}[c.get("inside")]
+        out.append(f"{r['t']:>12}  {c.get('exact') or '-':>16} {c['law']:>12} {c.get('rel_gap') or '-':>10}  "
+                   f"{band:<24} {inside}")
+    judged = [r["law_check"] for r in rows if r["law_check"].get("inside") is not None]
+    if judged:
+        n_in = sum(1 for c in judged if c["inside"])
+        last = judged[-1]
+        out.append(f"At the largest t the law is {'inside' if last['inside'] else 'OUTSIDE'} its band "
+                   f"({n_in}/{len(judged)} points inside). The band is the law's stated band (log-periodic) or the "
+                   "change of the exact quantity since the previous point plus its error bound.")
+    if c0["quantity"] == "local exponent" and any(r["law_check"].get("band") for r in rows) and \
+            c0.get("status") == "D":
+        out.append("A log-periodic band excludes the O(1/ln t) drift from the powers of k in mu_k and e_k.")
+    return out
 
 
 def asymptotic_regime(kernel, dim: int, target, law, *, tol: float = 0.1, t_hi: float = 1e12, digits: int = 8):
