@@ -345,12 +345,15 @@ class _LawTail:
     when the first terms were exponentially small (local exponents of 1e-41 at t > 1e12).
     """
 
-    def __init__(self, e_of, mu_of, k0, t_max, digits):
+    def __init__(self, e_of, mu_of, k0, t_max, digits, alpha=None):
         from mpmath.calculus.quadrature import GaussLegendre
 
         self.k0 = k0 = mpmath.mpf(k0)
         self.mu0 = mu_of(k0)
-        alpha = max(-mpmath.log(mu_of(2 * k0) / self.mu0) / mpmath.log(2), mpmath.mpf("0.5"))
+        if alpha is None:  # the local decay exponent of mu at k0 (the law's alpha when given)
+            mu2 = mu_of(2 * k0)
+            alpha = -mpmath.log(mu2 / self.mu0) / mpmath.log(2) if mu2 > 0 and self.mu0 > 0 else 1
+        alpha = max(mpmath.mpf(alpha), mpmath.mpf("0.5"))
         nodes = GaussLegendre(mpmath.mp).get_nodes(-1, 1, _GL_LEVEL, mpmath.mp.prec)
         n = len(nodes)
         # Gauss-Legendre on an analytic function: error ~ (64/15) max|g| rho^-2n/(rho^2 - 1) for the
@@ -359,7 +362,8 @@ class _LawTail:
         r = (rho - 1 / rho) / 2  # semi-minor axis / half-width of the ellipse
         w_near = 2 * (mpmath.mpf("0.8") * mpmath.pi / (2 * alpha)) / r
         w_far = 2 * mpmath.mpf(1) / r
-        s_far = max(mpmath.mpf(0), mpmath.log(2 * self.mu0 * t_max * 1000) / alpha) + w_near
+        x0 = 2 * abs(self.mu0) * t_max * 1000
+        s_far = (max(mpmath.mpf(0), mpmath.log(x0) / alpha) if x0 > 0 else mpmath.mpf(0)) + w_near
         tol = mpmath.mpf(10) ** (-digits)
         self.a, self.m = [], []
         s, first = mpmath.mpf(0), None
@@ -442,7 +446,8 @@ def _law_tails(dl, tl, target, dim, K, mus, es, t_max, dps):
         rel = mpmath.mpf(1)
         if kl >= 1 and es[kl] != 0 and mus[kl] != 0:
             rel = abs(e_of(kl) * mu_law(kl) / (es[kl] * mus[kl]) - 1)
-        tails[p] = (_LawTail(e_of, mu_law, k0, t_max, mpmath.mp.dps - 3), rel)
+        alpha = mpmath.mpf(sympy.N(law.alpha, 20))
+        tails[p] = (_LawTail(e_of, mu_law, k0, t_max, mpmath.mp.dps - 3, alpha=alpha), rel)
     return tails
 
 
