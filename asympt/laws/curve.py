@@ -1,17 +1,24 @@
-"""Exact loss curves L(t) = 1/2 sum_k e_k exp(-2 mu_k t) at high precision.
+"""Exact loss curves L(t) = 1/2 sum_k e_k exp(-2 mu_k t) at high precision, and the law beside them.
+
+(About 700 lines: the exact sums, their law tail and the law check share the curve's points and error
+bounds; splitting them would only move the CurvePoint plumbing around.)
 
 The sum is split at a degree K (theory section 9.7):
 
     2 L(t) = sum_{k <= K} e_k exp(-2 mu_k t) + tail(K+1) - sum_{k > K} e_k (1 - exp(-2 mu_k t)),
 
-with tail(K+1) = ||f*||^2 - sum_{k <= K} e_k exact, so the infinitely many unlearned high degrees
-are counted exactly. The last sum is a small correction (2 mu_k t << 1 for k > K); it is summed by
-Euler-Maclaurin (``mpmath.nsum``) over each parity class with the asymptotic laws
-mu_k ~ Gamma-ratio approximant (theory section 9.5) and e_k ~ B_p k^-beta. Its error is bounded by
-the relative error of those laws at k = K times the correction itself, and reported.
+with tail(K+1) = ||f*||^2 - sum_{k <= K} e_k exact (summed term by term for targets whose energies
+decay geometrically or faster, where the subtraction would leave only rounding), so the infinitely many
+unlearned high degrees are counted exactly. The last sum runs over each parity class with the asymptotic
+laws mu_k ~ Gamma-ratio approximant (theory section 9.5) and e_k (exact analytic in k where the target
+allows, else B_p k^-beta); it is summed by Euler-Maclaurin with fixed Gauss-Legendre nodes built once
+per curve (:class:`_LawTail`). Its error is bounded by the relative error of those laws at k = K times
+the correction itself, plus the quadrature and Euler-Maclaurin bounds, and reported.
 
 Entry point: :func:`loss_curve`. The local exponent -dlog L/dlog t is computed from the same sums
-(d/dt L = -sum_k mu_k e_k exp(-2 mu_k t)), not by finite differences.
+(d/dt L = -sum_k mu_k e_k exp(-2 mu_k t)), not by finite differences. :func:`law_check` puts the
+asymptotic law beside the exact curve (issue 13.4): per law kind, the quantity that tends to the law's
+constant, its gap and whether it lies in the law's band.
 """
 
 from __future__ import annotations
