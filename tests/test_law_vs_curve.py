@@ -185,6 +185,9 @@ def _log_law_gaps(act, target, a_scale=1, D_scale=1, cache={}):
     pytest.param("softplus", "neuron:relu", (1.1, 0.9), marks=pytest.mark.slow),
     # SiLU is the farthest from its limit (ratio - 1 = -0.39 at ln t = 60): a x 0.9 is NOT detected there
     pytest.param("silu", "neuron:relu", (1.1,), marks=pytest.mark.slow),
+    # GELU's kernel is of the geometric class (R = (1 + q)/q, [D]): ratio - 1 = 0.095 -> 0.040, a = 3; its
+    # steps span 2 ln rho = 2.63 in ln t, more than the window, so only the ratio is judged
+    pytest.param("gelu", "neuron:relu", (1.1, 0.9), marks=pytest.mark.slow),
 ])
 def test_stretched_exponential_kernels_logarithmic_law(act, target, detected):
     # tanh-family kernels (analytic in a strip: ln mu_k ~ -c k^(2/3)) with power-law targets:
@@ -194,10 +197,11 @@ def test_stretched_exponential_kernels_logarithmic_law(act, target, detected):
     # The law holds as a limit: both distances shrink. Detection: a off by +-10 % makes one of them grow.
     law, ratio, mean = _log_law_gaps(act, target)
     assert law.approach_kind == "logarithmic" and law.status == "D"
-    assert ratio[1] < ratio[0] and mean[1] < mean[0]
+    use_mean = act != "gelu"
+    assert ratio[1] < ratio[0] and (mean[1] < mean[0] or not use_mean)
     for f in detected:
         _, r, m = _log_law_gaps(act, target, a_scale=f)
-        assert r[1] >= r[0] or m[1] >= m[0], f
+        assert r[1] >= r[0] or (use_mean and m[1] >= m[0]), f
 
 
 def test_sub_polynomial_super_exponential_kernel_geometric_target():
