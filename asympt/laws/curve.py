@@ -200,16 +200,21 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
                 K = len(mus) - 1
         K = min(K, len(mus) - 1)
         mu_err = [e.abs_error for e in spec]
-        es = target.energies(dim, K, dps=dps)
-        es = [mpmath.mpf(e) for e in es]
+        smooth_target = tl.beta is None and getattr(tl, "kind", "") != "finite"
+        extra = 80 if smooth_target else 0  # a smooth target's tail is summed term by term (_smooth_tail)
+        try:
+            es_all = [mpmath.mpf(e) for e in target.energies(dim, K + extra, dps=dps)]
+        except NotSupported:
+            es_all = [mpmath.mpf(e) for e in target.energies(dim, K, dps=dps)]
+        es = es_all[:K + 1]
         norm2 = mpmath.mpf(sympy.N(target.norm2(dim), dps + 5)) if _exact_norm(target, dim) else \
             mpmath.mpf(target.norm2_mp(dim, dps=dps))
         tail = norm2 - mpmath.fsum(es)
         # the subtraction leaves ~ norm2 10^-dps of rounding: below that, L would be noise. A smooth target's
         # energies decay geometrically or faster and come with relative precision, so sum its tail directly
         tail_err = abs(norm2) * mpmath.mpf(10) ** (-(dps - 3))
-        if tl.beta is None and getattr(tl, "kind", "") != "finite":
-            tail, tail_err = _smooth_tail(target, dim, K, dps, tail, tail_err)
+        if smooth_target and len(es_all) > K + 1:
+            tail, tail_err = _smooth_tail(es_all, K, dps, tail, tail_err)
         tails = _law_tails(dl, tl, target, dim, K, mus, es, t_max, dps)
         out = []
         for t in times:
@@ -241,17 +246,13 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
     return LossCurve(out)
 
 
-def _smooth_tail(target, dim, K, dps, tail, tail_err, extra: int = 80):
+def _smooth_tail(es, K, dps, tail, tail_err):
     """sum_(k > K) e_k for a target whose energies decay geometrically or faster, summed term by term.
 
-    Returns (tail, error). The energies K < k <= K + ``extra`` are summed; the rest is bounded by a
-    geometric series with the largest ratio e_(k+2)/e_k seen over the last 20 degrees (each parity).
-    Keeps the subtraction ||f*||^2 - sum_(k <= K) e_k when the direct sum cannot be bounded that way.
+    Returns (tail, error). The given energies beyond K are summed; the rest is bounded by a geometric
+    series with the largest ratio e_(k+2)/e_k seen over the last 20 degrees (each parity). Keeps the
+    subtraction ``tail`` = ||f*||^2 - sum_(k <= K) e_k when the direct sum cannot be bounded that way.
     """
-    try:
-        es = [mpmath.mpf(e) for e in target.energies(dim, K + extra, dps=dps)]
-    except NotSupported:
-        return tail, tail_err
     direct = mpmath.fsum(es[K + 1:])
     rest = mpmath.mpf(0)
     top = len(es) - 1
