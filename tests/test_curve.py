@@ -102,3 +102,73 @@ def test_large_dimension_constants_in_log_space():
         C = mpmath.exp(lnB - mpmath.log(4 * d) + mpmath.loggamma(xi) - xi * (mpmath.log(2) + lnA))
         assert law.xi == sympy.Rational(3, d)
         assert abs(mpmath.mpf(sympy.N(law.C, 40)) / C - 1) < mpmath.mpf(10) ** -30
+
+
+# ---- the law tail beyond the exact degrees (issue 17: fixed Gauss-Legendre nodes + Euler-Maclaurin) ----
+
+def _relu_d3_laws():
+    from asympt.laws.curve import _analytic_energy
+    from asympt.laws.decay import decay_law
+    from asympt.targets import parse_target
+
+    dl = decay_law(ntk("relu"), 3)
+    e_of = _analytic_energy(parse_target("neuron:relu"), 3, 0)
+    return e_of, (lambda k: dl.gamma_ratio_mp_real(k, 0))
+
+
+@pytest.mark.parametrize("x0", [1, 20])
+def test_law_tail_equals_direct_summation_then_tail(x0):
+    # The sum from k0 = 40 against the first 80 terms summed one by one plus the tail from k1 = 200: the
+    # Euler-Maclaurin endpoint moves, the nodes change, the direct part is independent. 2 mu t = x0 at k0
+    # (x0 = 20: the transition K* ~ 109 lies in the direct part). (mpmath.nsum was no reference: its
+    # moment sums sum e_k mu_k^n moved by 1e-16 relative with the cut point.)
+    from asympt.laws.curve import _LawTail
+
+    e_of, mu_of = _relu_d3_laws()
+    with mpmath.workdps(32):
+        k0, k1 = 40, 200
+        t = x0 / (2 * mu_of(mpmath.mpf(k0)))
+        S, D, eS, eD = _LawTail(e_of, mu_of, k0, t, 28).at(t)
+        S1, D1, eS1, eD1 = _LawTail(e_of, mu_of, k1, t, 28).at(t)
+        S1 += mpmath.fsum(e_of(k) * -mpmath.expm1(-2 * mu_of(k) * t) for k in range(k0, k1, 2))
+        D1 += mpmath.fsum(2 * mu_of(k) * e_of(k) * mpmath.exp(-2 * mu_of(k) * t) for k in range(k0, k1, 2))
+        tiny = mpmath.mpf(10) ** -29  # rounding of the ~100-term sums at 32 digits
+        assert abs(S - S1) <= eS + eS1 + tiny * abs(S)
+        assert abs(D - D1) <= eD + eD1 + tiny * abs(D)
+        assert eS < abs(S) * mpmath.mpf(10) ** -20 and eD < abs(D) * mpmath.mpf(10) ** -20  # not a blanket
+
+
+def test_law_tail_integral_equals_adaptive_quadrature():
+    # the fixed Gauss-Legendre nodes against mpmath.quad (tanh-sinh, adaptive) on the same integrand
+    from asympt.laws.curve import _LawTail
+
+    e_of, mu_of = _relu_d3_laws()
+    with mpmath.workdps(32):
+        t, k0 = mpmath.mpf("1e9"), 400
+        tail = _LawTail(e_of, mu_of, k0, t, 28)
+        integral = mpmath.fsum(a * -mpmath.expm1(-2 * m * t) for a, m in zip(tail.a, tail.m))
+        ref = mpmath.quad(lambda k: e_of(k) * -mpmath.expm1(-2 * mu_of(k) * t),
+                          [k0, 600, 860, 1500, 4000, 20000, mpmath.inf])
+        assert abs(integral - ref) < abs(ref) * mpmath.mpf(10) ** -26
+
+
+def test_local_exponent_at_large_t_is_the_laws():
+    # regression: the derivative sum was lost beyond t ~ 1e12 (local exponent 1e-41 instead of 1).
+    # theory section 7 worked case: xi = 1, relative corrections O(t^-2/3) ~ 1e-10 at t = 1e15
+    pts = loss_curve(ntk("relu"), 3, "neuron", [1e13, 1e15], digits=12)
+    for p in pts:
+        assert abs(p.slope - 1) < 1e-6 and p.slope_error < 1e-6
+
+
+def test_curve_json_rows_carry_the_law_check():
+    # issue 13.4: the comparison is in the --json output; the text helper renders it for the report
+    from asympt.laws.curve import law_check_text
+
+    res = run("curve", "--dim", "3", "--tmin", "1e6", "--tmax", "1e10", "--points", "3", "--json")
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)["rows"]
+    checks = [r["law_check"] for r in rows]
+    assert all(c["quantity"] == "local exponent" and c["law"] == "1.0" for c in checks)
+    assert checks[0]["inside"] is None and checks[-1]["inside"] is True  # no band before a second point
+    text = law_check_text(rows)
+    assert text[0].startswith("Law check: local exponent") and "inside its band" in text[-1]
