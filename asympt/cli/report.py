@@ -390,6 +390,9 @@ def render_curve(data) -> str:
                      "with the exact columns.")
     if law.get("status") == "D":
         lines.append("Status: the approach law is derived at leading order, not proved.")
+    from asympt.laws.curve import law_check_text
+
+    lines += law_check_text(data["rows"])
     for n in data.get("notes", []):
         if n.startswith("Warning"):
             lines.append(n)
