@@ -15,57 +15,16 @@ Conventions: :mod:`asympt.core.conventions`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import sympy
 
-from asympt.core.symbolic import tidy
 from asympt.core.conventions import u
 from .dual_kernels import dual_map
 from asympt.core.errors import InvalidInput, NotSupported
-from .networks import Network, recursion
+from .layers import _gauss_moment, recursion, variances
 
 __all__ = ["DotProductKernel", "ParityPair", "ParityPart", "format_value", "parity_structure", "variances"]
-
-
-@lru_cache(maxsize=256)
-def variances(net: Network) -> tuple:
-    """q_l = Sigma^l(x, x) for l = 1..L-1 (exact for closed-form maps, 40-digit Floats otherwise).
-
-    >>> from asympt.kernels.networks import network
-    >>> variances(network("relu", 3))
-    (1, 1)
-    """
-    dm = dual_map(net.activation)
-    q = net.sigma_w[0] ** 2 + net.sigma_b[0] ** 2
-    out = [tidy(q)]
-    for l in range(2, net.layers):
-        if dm.closed_form:
-            v = dm.V_sym(q, q)
-        else:
-            v = _second_moment(net.activation, q)
-        q = tidy(net.sigma_w[l - 1] ** 2 * v + net.sigma_b[l - 1] ** 2)
-        out.append(q)
-    return tuple(out)
-
-
-def _second_moment(act, q):
-    """E[s(sqrt(q) z)^2] by adaptive mpmath quadrature at 40 digits (a Float)."""
-    return _gauss_moment(act.expr, q)
-
-
-@lru_cache(maxsize=256)
-def _gauss_moment(expr, q):
-    """E[f(sqrt(q) z)^2], z ~ N(0, 1), for an expression f in x, by mpmath quadrature at 45 digits."""
-    import mpmath
-
-    from .activations import x as _x
-
-    f = sympy.lambdify(_x, expr, modules="mpmath")
-    with mpmath.workdps(45):
-        qq = mpmath.mpf(str(sympy.N(q, 50)))
-        val = mpmath.quad(lambda z: f(mpmath.sqrt(qq) * z) ** 2 * mpmath.npdf(z), [-mpmath.inf, 0, mpmath.inf])
-        return sympy.Float(str(val), 40)
 
 
 def _np_modules():
@@ -116,7 +75,7 @@ class DotProductKernel:
     0.3183098861837907
     """
 
-    def __init__(self, net: Network, *, name: str | None = None):
+    def __init__(self, net, *, name: str | None = None):
         self.network = net
         self.name = name or ("ntk" if len(net.train) == 2 * net.layers else "kernel")
         self._dm = dual_map(net.activation)
@@ -452,15 +411,16 @@ class DotProductKernel:
         except (NotSupported, NotImplementedError, ValueError):
             plus = minus = None
         if plus is not None and minus is not None:
-            lead_p = {(t.nu, t.log_power): t.coeff for t in plus.terms}
-            lead_m = {(t.nu, t.log_power): t.coeff for t in minus.terms}
+            lead_p = {(t.exponent, t.log_power): t.coeff for t in plus.terms}
+            lead_m = {(t.exponent, t.log_power): t.coeff for t in minus.terms}
             for key in set(lead_p) | set(lead_m):
                 tot = lead_p.get(key, 0) + (-1) ** p * lead_m.get(key, 0)
                 if not _is_zero(tot):
                     return ParityPart("not polynomial", None, None,
                                       f"the {name} part has the non-analytic term t^{key[0]} at u = +-1")
         expr = self.expr
-        if plus is None or minus is None or expr.has(sympy.hyper) or sympy.count_ops(expr) > 150:
+        if plus is None or minus is None or expr.has(sympy.hyper) or sympy.count_ops(expr) > 150 or \
+                _nested_transcendental(expr):
             return ParityPart("undecided", None, None, f"no singular term proves the {name} part non-polynomial and "
                               "SymPy does not reduce it to a polynomial (no exact zeros are claimed)")
         expr = expr.rewrite(sympy.asin)  # acos(-u) = pi - acos(u) becomes visible as asin parity
@@ -613,7 +573,7 @@ def _derivative_parts(parts):
             1: None if parts[0] is None else sympy.expand(sympy.diff(parts[0], _x))}
 
 
-def parity_structure(net: Network) -> ParityPair:
+def parity_structure(net) -> ParityPair:
     """The trained kernel of ``net`` as a :class:`ParityPair` (exact polynomial parts where provable).
 
     >>> from asympt.kernels.networks import network
@@ -641,6 +601,14 @@ def _is_zero(expr) -> bool:
     from .expansions import _is_zero as is_zero
 
     return is_zero(expr)
+
+
+def _nested_transcendental(expr) -> bool:
+    """Whether a transcendental function of ``expr`` has another one inside its argument (a layer map of a
+    layer map: 3 or more layers of arcsin, sinh, ...). SymPy's simplify then spends 10-30 s and does not
+    reduce a parity part to a polynomial; such parts stay "undecided" (no zero is claimed)."""
+    funcs = [f for f in expr.atoms(sympy.Function) if not isinstance(f, sympy.Pow)]
+    return any(g is not f and f.has(g) for f in funcs for g in funcs)
 
 
 def _poly_degree(part):

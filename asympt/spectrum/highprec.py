@@ -201,11 +201,11 @@ def gauss_legendre_fixed(n: int, bits: int, *, method: str = "auto"):
 
 @dataclass(frozen=True)
 class _Term:
-    """coeff (1 - side u)^nu log(1 - side u)^log_power; side = +1 (at u = 1) or -1 (at u = -1)."""
+    """coeff (1 - side u)^exponent log(1 - side u)^log_power; side = +1 (at u = 1) or -1 (at u = -1)."""
 
     side: int
     coeff: object
-    nu: object          # sympy Rational or number
+    exponent: object    # sympy Rational or number (the singular exponent gamma, not the eigen-index nu)
     log_power: int
 
 
@@ -235,7 +235,7 @@ def _theta_analytic(term: _Term) -> bool:
     """(1 - cos th)^nu = 2^nu sin(th/2)^(2 nu) is analytic in th iff 2 nu is a non-negative integer."""
     import sympy
 
-    twice = sympy.sympify(2 * term.nu)
+    twice = sympy.sympify(2 * term.exponent)
     return term.log_power == 0 and twice.is_integer is True and bool(twice >= 0)
 
 
@@ -257,7 +257,7 @@ def _singular_terms(kernel) -> list[_Term]:
             except (AsymptError, NotImplementedError, ValueError):
                 return []
         for t in exp.terms:
-            term = _Term(side, t.coeff, t.nu, int(t.log_power))
+            term = _Term(side, t.coeff, t.exponent, int(t.log_power))
             if not _theta_analytic(term):
                 terms.append(term)
     return terms
@@ -271,7 +271,7 @@ class _Subtraction:
 
         self.terms = terms
         self.dim, self.kmax = dim, kmax
-        self._nu = [sympy.Rational(t.nu) for t in terms]
+        self._nu = [sympy.Rational(t.exponent) for t in terms]
         self._cache = {}                # mp.prec -> [(side, coeff, nu, log_power)] as mpf
 
     def _numeric(self):

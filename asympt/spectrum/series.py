@@ -51,7 +51,7 @@ _MAX_TERMS = 8000         # Hermite terms (about 10 s of one core at 100 digits)
 class PowerSeries:
     """sum_(n <= N) c_n u^n + R where the omitted coefficients of parity p have |.|-sum <= ``tails[p]``;
     ``rel`` bounds the relative error of every stored coefficient. Arithmetic for
-    :func:`asympt.kernels.networks.recursion` (sums, products with constants and with short series)."""
+    :func:`asympt.kernels.layers.recursion` (sums, products with constants and with short series)."""
 
     def __init__(self, coeffs, tails, rel):
         self.c = list(coeffs)
@@ -141,8 +141,8 @@ def kernel_series(kernel, prec: int, tail_tol) -> PowerSeries:
     """k(u) = sum B_n u^n of a 2-layer network (see :func:`applicable`) with sum_(n > N) |B_n| <= ~tail_tol."""
     import sympy
 
-    from asympt.kernels.networks import recursion
-    from .hermite import dual_series
+    from asympt.kernels.layers import recursion
+    from asympt.kernels.hermite import dual_series
 
     net = kernel.network
     with mpmath.workprec(prec + 30):
