@@ -39,7 +39,6 @@ import math
 import mpmath
 
 from asympt.core.errors import PrecisionLost
-from asympt.core.precision import Approx
 
 __all__ = ["PowerSeries", "eigenvalues", "kernel_series", "applicable"]
 
@@ -266,15 +265,16 @@ def _sums(B, dim: int, kmax: int, prec: int):
     return out, absout
 
 
-def eigenvalues(kernel, dim: int, kmax: int, *, dps: int = 30, structural_zero=None) -> list[Approx]:
+def eigenvalues(kernel, dim: int, kmax: int, *, digits: int = 30, structural_zero=None):
     """mu_0..mu_kmax of a 2-layer quadrature-only network kernel (see the module docstring).
 
     ``structural_zero(k)`` marks degrees exempt from the digits requirement (exact zeros).
-    Raises PrecisionLost if the Hermite tail cannot be made small enough.
+    Returns a :class:`~asympt.spectrum.result.TierResult` (tier ``"mpmath"``). Raises PrecisionLost if the
+    Hermite tail cannot be made small enough.
     """
-    prec = int(dps * 3.33) + 24
+    prec = int(digits * 3.33) + 24
     zero = structural_zero or (lambda k: False)
-    tol = mpmath.mpf(10) ** (-dps - 6)
+    tol = mpmath.mpf(10) ** (-digits - 6)
     for _round in range(_MAX_ROUNDS):
         with mpmath.workprec(prec + 40):
             series = kernel_series(kernel, prec, tol)
@@ -287,16 +287,18 @@ def eigenvalues(kernel, dim: int, kmax: int, *, dps: int = 30, structural_zero=N
                 trunc = series.tails[k % 2] * mpmath.mpf(_sup_beyond(k, N, dim))
                 rnd = (series.rel + (N + 2) * tiny) * mu_abs[k]
                 errs.append(trunc + rnd)
-                if not zero(k) and trunc > mpmath.mpf(10) ** (-dps - 1) * abs(mu[k]):
+                if not zero(k) and trunc > mpmath.mpf(10) ** (-digits - 1) * abs(mu[k]):
                     if mu[k] == 0:          # degree beyond the series: no magnitude known yet
                         need.append(tol * mpmath.mpf(10) ** -25)
                     else:
-                        need.append(mpmath.mpf(10) ** (-dps - 2) * abs(mu[k]) / mpmath.mpf(_sup_beyond(k, N, dim)))
+                        need.append(mpmath.mpf(10) ** (-digits - 2) * abs(mu[k]) / mpmath.mpf(_sup_beyond(k, N, dim)))
             if not need:
-                return [Approx(+m, +e) for m, e in zip(mu, errs)]
+                from .result import TierResult
+
+                return TierResult("mpmath", tuple(+m for m in mu), tuple(+e for e in errs))
             new_tol = min(need)
             if new_tol <= 0:
                 break
             tol = min(tol / 1e6, new_tol)
-    raise PrecisionLost(f"series spectrum: the Hermite tail could not be made small enough for {dps} digits "
+    raise PrecisionLost(f"series spectrum: the Hermite tail could not be made small enough for {digits} digits "
                         f"up to k = {kmax} (d = {dim})")
