@@ -159,12 +159,12 @@ def network_mp(net):
     return fn
 
 
-def V_mp_at(act, q, c, dps=30, which="V"):
-    """mpmath value of V(q, c) (or Vd) for a quadrature-only activation (Mehler series at dps digits)."""
-    with mpmath.workdps(dps + 10):
+def V_mp_at(act, q, c, digits=30, which="V"):
+    """mpmath value of V(q, c) (or Vd) for a quadrature-only activation (Mehler series at ``digits`` digits)."""
+    with mpmath.workdps(digits + 10):
         qm = mpmath.mpf(str(q)) if not isinstance(q, mpmath.mpf) else q
         cm = mpmath.mpf(str(c)) if not isinstance(c, mpmath.mpf) else c
-        ser = dual_series(act, qm, prec=mpmath.mp.prec, tail_tol=mpmath.mpf(10) ** (-dps - 5))
+        ser = dual_series(act, qm, prec=mpmath.mp.prec, tail_tol=mpmath.mpf(10) ** (-digits - 5))
         rho = cm / qm
         if which == "V":
             return mpmath.polyval(list(ser.b)[::-1], rho)

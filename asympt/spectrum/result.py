@@ -15,7 +15,7 @@ import mpmath
 from asympt.core.errors import InvalidInput
 from asympt.core.precision import Approx
 
-__all__ = ["TierResult"]
+__all__ = ["TierResult", "constant_digits"]
 
 TIER_NAMES = ("exact", "mpmath", "float64")
 
@@ -77,3 +77,28 @@ class TierResult:
 def _mpf(x):
     """x as an mpf, keeping an mpf's own precision (mpmath.mpf(x) would round it to the current one)."""
     return x if isinstance(x, mpmath.mpf) else mpmath.mpf(x)
+
+
+def constant_digits(value):
+    """Trusted significant digits of a constant: None when it is exact, else a count.
+
+    Exact SymPy numbers (rationals, pi, Gamma values, radicals) are exact. A constant that carries a
+    ``sympy.Float`` (a quadrature or bisection value, e.g. the singularity R of a deep erf kernel) is
+    trusted to the Float's own precision minus 5 guard digits, the least over its Floats (the rule of
+    ``asympt.tables.grid.format_decimal``); a Python float counts as 15 digits. Spectrum values use :meth:`TierResult.trusted_digits` instead.
+
+    >>> import sympy
+    >>> constant_digits(sympy.sqrt(2) / sympy.pi) is None, constant_digits(sympy.Float("1.4217842", 35))
+    (True, 30)
+    """
+    import sympy
+
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return 15
+    value = sympy.sympify(value)
+    floats = list(value.atoms(sympy.Float))
+    if not floats:
+        return None
+    return max(0, min(mpmath.libmp.prec_to_dps(f._prec) for f in floats) - 5)
