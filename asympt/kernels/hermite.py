@@ -1,5 +1,8 @@
 """Hermite coefficients of smooth activations at high precision, with a bound on the omitted tail.
 
+(Over 500 lines on purpose: the structured families, the general rule and the Parseval tail bound share
+one precision bookkeeping.)
+
 With z ~ N(0, 1), normalised Hermite polynomials h_n = He_n / sqrt(n!) and s_q(z) = s(sqrt(q) z),
 
     a_n(q) = E[s_q(z) h_n(z)] = E[s_q^(n)(z)] / sqrt(n!)     (Gaussian integration by parts),
