@@ -44,7 +44,7 @@ def test_infinite_slope_exponent_and_constant(a, layers, gamma, dps, t):
     """gamma_L = (a + 1/2)^(L-1) (theory section 4 correction) with the exact coefficient."""
     k = ntk(f"relu^{a}", layers, train="last")
     lead = k.singular(1, order=k.leading_order).leading
-    assert lead.nu == gamma and lead.log_power == 0
+    assert lead.exponent == gamma and lead.log_power == 0
     am = mpmath.mpf(sympy.Rational(a).p) / sympy.Rational(a).q
     with mpmath.workdps(dps):
         one = _nngp(am, layers, mpmath.mpf(1))

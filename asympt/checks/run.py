@@ -499,7 +499,7 @@ def _closed_nu(kernel, dim, data):
         plus = kernel.singular(1)
         if not plus.terms:
             return None
-        gam = plus.leading.nu
+        gam = plus.leading.exponent
         return sympy.nsimplify((dim + 2 * gam) / sympy.Integer(dim))
     dl = decay_law(kernel, dim)
     return dl.nu if dl.kind == "power" else None

@@ -38,7 +38,7 @@ def exact_and_decimal(expr, digits: int = 12) -> dict:
 
 def _term_dict(term):
     return {"coeff": sympy.sstr(term.coeff), "coeff_decimal": sympy.sstr(sympy.N(term.coeff, 12)),
-            "nu": sympy.sstr(term.nu), "log_power": term.log_power}
+            "nu": sympy.sstr(term.exponent), "log_power": term.log_power}
 
 
 def kernel_report(k, points=(), nseries=6, digits=15) -> dict:

@@ -2,10 +2,10 @@
 
 Near u = 1 (t = 1 - u) and u = -1 (t = 1 + u) a dot-product kernel reads
 
-    k = (analytic in t) + sum_j c_j t^(nu_j) log(t)^(m_j),
+    k = (analytic in t) + sum_j c_j t^(gamma_j) log(t)^(m_j),
 
-and only the non-analytic terms (nu not an integer, or m > 0) shape the eigenvalue decay:
-mu_k ~ [c(+1) + (-1)^k c(-1)] M(nu, d) k^-(d - 1 + 2 nu) (Bietti & Bach 2021; theory section 5).
+and only the non-analytic terms (gamma not an integer, or m > 0) shape the eigenvalue decay:
+mu_k ~ [c(+1) + (-1)^k c(-1)] M(gamma, d) k^-(d - 1 + 2 gamma) (Bietti & Bach 2021; theory section 5).
 
 Method (theory section 4, "propagation rule"): the layer recursion of :mod:`asympt.kernels.networks` is
 run in :class:`~asympt.kernels.gseries.GSeries` arithmetic. Each layer's covariance Sigma^l is expanded
@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import sympy
 
-from .dual_kernels import _rho, arccos_kernel_E, dual_map
+from .dual_kernels import _rho, dual_map
 from asympt.core.errors import NotSupported
 from asympt.core.symbolic import tidy
 from .gseries import GSeries
@@ -37,16 +37,20 @@ _dr = sympy.Symbol("delta", real=True)
 
 @dataclass(frozen=True)
 class SingularTerm:
-    """coeff * t^nu * log(t)^log_power with t = 1 - u (at u = 1) or 1 + u (at u = -1)."""
+    """coeff * t^exponent * log(t)^log_power with t = 1 - u (at u = 1) or 1 + u (at u = -1).
+
+    ``exponent`` is the singular exponent gamma of theory section 4 (mu_k ~ k^-(d - 1 + 2 gamma)); it is
+    not the eigen-index exponent nu of lambda_n ~ n^-nu (theory section 1).
+    """
 
     coeff: sympy.Expr
-    nu: sympy.Expr
+    exponent: sympy.Expr
     log_power: int = 0
 
     def __str__(self):
         var = "t"
         lg = f" log({var})" + (f"^{self.log_power}" if self.log_power > 1 else "") if self.log_power else ""
-        return f"({sympy.simplify(self.coeff)}) {var}^({self.nu}){lg}"
+        return f"({sympy.simplify(self.coeff)}) {var}^({self.exponent}){lg}"
 
 
 @dataclass(frozen=True)
@@ -122,12 +126,36 @@ def _unit_endpoint(act, which, side, order):
     if which == "Vd":
         if dm.kind == "power":
             return _Ea_endpoint(a - 1, side, order).scale(a**2)
-        E = dm.Ed()
-    else:
-        if dm.kind in ("power", "step"):
-            return _Ea_endpoint(a, side, order)
-        E = dm.E()
-    return _sympy_endpoint(E, side, order)
+    elif dm.kind in ("power", "step"):
+        return _Ea_endpoint(a, side, order)
+    if dm.kind in ("leaky", "abs", "identity"):
+        return _combined_endpoint(dm, which, side, order)
+    return _sympy_endpoint(dm.Ed() if which == "Vd" else dm.E(), side, order)
+
+
+def _combined_endpoint(dm, which, side, order):
+    """Leaky ReLU, |x| and the identity at rho = +-(1 - s) through the arc-cosine maps E_0, E_1.
+
+    max(x, c x) = c x + (1 - c) x_+ and |x| = x_+ + (-x)_+ give (theory section 2)
+    E_leaky(rho) = c rho + (1 - c)^2 E_1(rho), Ed_leaky = c + (1 - c)^2 E_0(rho),
+    E_abs(rho) = 2 (E_1(rho) + E_1(-rho)), Ed_abs(rho) = 2 (E_0(rho) - E_0(-rho)); E_a(-rho) at
+    rho = +-(1 - s) is the expansion of E_a at the other end. The connection formula of E_a replaces a
+    SymPy series of the closed form (seconds per map, minutes through deep layers).
+    """
+    s = GSeries.monomial(1, 1)
+    one = GSeries.constant(1)
+    rho = (one - s) if side == "+" else (s - one)
+    other = "-" if side == "+" else "+"
+    if dm.kind == "identity":
+        return (one if which == "Vd" else rho).truncate(order)
+    if dm.kind == "leaky":
+        c = dm.act.param("slope")
+        if which == "Vd":
+            return (_Ea_endpoint(0, side, order).scale((1 - c) ** 2) + c).truncate(order)
+        return (rho.scale(c) + _Ea_endpoint(1, side, order).scale((1 - c) ** 2)).truncate(order)
+    if which == "Vd":
+        return (_Ea_endpoint(0, side, order) - _Ea_endpoint(0, other, order)).scale(2).truncate(order)
+    return (_Ea_endpoint(1, side, order) + _Ea_endpoint(1, other, order)).scale(2).truncate(order)
 
 
 def _sympy_endpoint(E, side, order):
@@ -271,14 +299,14 @@ def local_expansion(kernel_or_net, at, order=3):
     if not dm.closed_form:
         raise NotSupported(f"activation {net.activation.name}: exact local expansions need a closed-form dual "
                            "kernel (available: arc-cosine family, leaky ReLU, abs, erf, sin, cos, polynomials)")
-    from .kernel import variances
+    from .layers import variances
 
     qs = variances(net)
     direction = {0: 1, 1: -1, -1: 1}[at]
     sw1, sb1 = net.sigma_w[0], net.sigma_b[0]
     order = sympy.Rational(order)
     s1 = GSeries({(sympy.Integer(0), 0): sw1**2 * at + sb1**2, (sympy.Integer(1), 0): direction * sw1**2}, order)
-    from .networks import recursion
+    from .layers import recursion
 
     def V(l, q, c):
         return _layer_map(net, "V", q, c, order)
@@ -317,6 +345,17 @@ def singular_expansion(kernel_or_net, at: int = 1, order=None) -> SingularExpans
     if order is None:
         order = default_order(net, leading=False)
     _check_supported(net, at)
+    if act.family in _ANALYTIC_FAMILIES:
+        # every layer map is analytic on the whole closed range |c| <= q (erf: the arcsin argument
+        # 2c/(1 + 2q) stays below 1; sin, cos, polynomials: entire), so is their composition
+        return SingularExpansion(at, _end_value(net, at), (), sympy.Rational(order), True, "analytic at this end")
+    if net.layers >= 3 and _analytic_by_structure(net, at):
+        # the image of the end point is interior from the first layer on (a first-layer bias): every later
+        # layer map is evaluated where it is analytic; expanding it (exact Taylor coefficients of nested
+        # radicals through every layer) took minutes at 4 layers and gives no singular term
+        return SingularExpansion(at, _end_value(net, at), (), sympy.Rational(order), True,
+                                 f"analytic at this end to the order computed (no non-analytic term below "
+                                 f"t^{sympy.Rational(order)})")
     ser = local_expansion(net, at, order=order)
     terms = []
     for (e, m), c in ser.sorted_terms():
@@ -333,6 +372,20 @@ def singular_expansion(kernel_or_net, at: int = 1, order=None) -> SingularExpans
             note = f"analytic at this end to the order computed (no non-analytic term below t^{ser.order})"
             analytic = _analytic_by_structure(net, at)
     return SingularExpansion(at, ser.coeff(0), tuple(terms), ser.order, analytic, note)
+
+
+#: families whose dual maps V(q, c), Vd(q, c) are analytic for every |c| <= q (theory section 2)
+_ANALYTIC_FAMILIES = ("erf", "sin", "cos", "polynomial")
+
+
+def _end_value(net, at):
+    """k(at) exactly: the layer recursion at the end point (no expansion)."""
+    from .layers import recursion, variances
+
+    dm = dual_map(net.activation)
+    s1 = net.sigma_w[0] ** 2 * at + net.sigma_b[0] ** 2
+    _, theta = recursion(net, s1, lambda l, q, c: dm.V_sym(q, c), lambda l, q, c: dm.Vd_sym(q, c), variances(net))
+    return theta
 
 
 def expected_gamma(net):
@@ -390,7 +443,7 @@ def _analytic_by_structure(net, at) -> bool:
     the first layer's correlation at u = at is interior (bias) or the next layer's is, every later
     map is evaluated at interior points and the kernel is analytic there.
     """
-    from .kernel import variances
+    from .layers import variances
 
     qs = variances(net)
     sw1, sb1 = net.sigma_w[0], net.sigma_b[0]

@@ -7,7 +7,8 @@ at u = 0 (integer exponents only) and singular expansions at u = +1 and u = -1, 
 map F(rho) = F_reg(rho) + c (1 - rho)^gamma + ... is composed with the inner layer's expansion
 (the "propagation rule" of theory section 4: exponents take the minimum, coefficients add).
 
-Remainder bookkeeping is conservative: a product with a factor whose leading term carries a
+Every error raised here is :class:`asympt.core.errors.NotSupported` (an expansion this arithmetic cannot
+carry out). Remainder bookkeeping is conservative: a product with a factor whose leading term carries a
 logarithm loses the terms that sit exactly at the remainder's exponent.
 """
 
@@ -16,6 +17,8 @@ from __future__ import annotations
 from functools import reduce
 
 import sympy
+
+from asympt.core.errors import NotSupported
 
 __all__ = ["GSeries"]
 
@@ -80,7 +83,7 @@ class GSeries:
                 elif base == 1:
                     continue
                 else:
-                    raise ValueError(f"cannot parse series term {term}")
+                    raise NotSupported(f"series expansion: cannot parse the series term {term}")
             key = (sympy.nsimplify(e), m)
             terms[key] = terms.get(key, 0) + coeff
         return cls(terms, order)
@@ -175,11 +178,10 @@ class GSeries:
         """Write self = L t^e0 (1 + r) with r -> 0; returns (L, e0, r)."""
         ld = self.lead()
         if ld is None:
-            raise ValueError("series has no known leading term")
+            raise NotSupported("series expansion: the series has no known leading term (all of it is in the "
+                               "remainder)")
         e0, m0, lc = ld
         if m0 != 0:
-            from asympt.core.errors import NotSupported
-
             raise NotSupported("expansion needs powers or logarithms of a series whose lead carries log(t) "
                                "(log(log t) terms); not supported")
         inv = GSeries.monomial(1 / lc, -e0)
@@ -194,7 +196,8 @@ class GSeries:
             return self.power_int(int(gamma))
         lc, e0, r = self._split_lead()
         if not gamma.is_Integer and (lc.is_positive is False or (sympy.N(lc, 30) <= 0)):
-            raise ValueError(f"non-integer power of a series with non-positive lead coefficient {lc}")
+            raise NotSupported(f"series expansion: non-integer power of a series with non-positive lead "
+                               f"coefficient {lc}")
         # relative accuracy needed: orders above e0*gamma
         out = self._binomial(r, gamma)
         return out * GSeries.monomial(lc ** gamma, e0 * gamma)
@@ -208,7 +211,7 @@ class GSeries:
             return 12
         e_r = lr[0]
         if not e_r.is_positive:
-            raise ValueError("relative correction does not vanish")
+            raise NotSupported("series expansion: the relative correction of a power does not vanish as t -> 0")
         return int(sympy.ceiling(r.order / e_r)) + 1
 
     @classmethod
@@ -243,7 +246,7 @@ class GSeries:
         """
         lead = inner.lead()
         if lead is None:
-            raise ValueError("inner series vanishes to all known orders")
+            raise NotSupported("series expansion: the inner series vanishes to all known orders")
         e_in = lead[0]
         total = GSeries({}, self.order * e_in if self.order != sympy.oo else sympy.oo)
         cache_pow = {}

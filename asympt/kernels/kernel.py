@@ -15,57 +15,17 @@ Conventions: :mod:`asympt.core.conventions`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import sympy
 
-from asympt.core.symbolic import tidy
 from asympt.core.conventions import u
 from .dual_kernels import dual_map
 from asympt.core.errors import InvalidInput, NotSupported
-from .networks import Network, recursion
+from .layers import _gauss_moment, recursion, variances
+from .parity import ParityPair, _is_poly, parity_structure
 
 __all__ = ["DotProductKernel", "ParityPair", "ParityPart", "format_value", "parity_structure", "variances"]
-
-
-@lru_cache(maxsize=256)
-def variances(net: Network) -> tuple:
-    """q_l = Sigma^l(x, x) for l = 1..L-1 (exact for closed-form maps, 40-digit Floats otherwise).
-
-    >>> from asympt.kernels.networks import network
-    >>> variances(network("relu", 3))
-    (1, 1)
-    """
-    dm = dual_map(net.activation)
-    q = net.sigma_w[0] ** 2 + net.sigma_b[0] ** 2
-    out = [tidy(q)]
-    for l in range(2, net.layers):
-        if dm.closed_form:
-            v = dm.V_sym(q, q)
-        else:
-            v = _second_moment(net.activation, q)
-        q = tidy(net.sigma_w[l - 1] ** 2 * v + net.sigma_b[l - 1] ** 2)
-        out.append(q)
-    return tuple(out)
-
-
-def _second_moment(act, q):
-    """E[s(sqrt(q) z)^2] by adaptive mpmath quadrature at 40 digits (a Float)."""
-    return _gauss_moment(act.expr, q)
-
-
-@lru_cache(maxsize=256)
-def _gauss_moment(expr, q):
-    """E[f(sqrt(q) z)^2], z ~ N(0, 1), for an expression f in x, by mpmath quadrature at 45 digits."""
-    import mpmath
-
-    from .activations import x as _x
-
-    f = sympy.lambdify(_x, expr, modules="mpmath")
-    with mpmath.workdps(45):
-        qq = mpmath.mpf(str(sympy.N(q, 50)))
-        val = mpmath.quad(lambda z: f(mpmath.sqrt(qq) * z) ** 2 * mpmath.npdf(z), [-mpmath.inf, 0, mpmath.inf])
-        return sympy.Float(str(val), 40)
 
 
 def _np_modules():
@@ -116,7 +76,7 @@ class DotProductKernel:
     0.3183098861837907
     """
 
-    def __init__(self, net: Network, *, name: str | None = None):
+    def __init__(self, net, *, name: str | None = None):
         self.network = net
         self.name = name or ("ntk" if len(net.train) == 2 * net.layers else "kernel")
         self._dm = dual_map(net.activation)
@@ -187,6 +147,12 @@ class DotProductKernel:
         3
         """
         if self.expr is not None:
+            if self.network.layers >= 4 and self.expr.has(sympy.hyper):
+                # deep x_+^a kernels with fractional a: substituting u = 1 into the nested 2F1 closed form
+                # and simplifying took minutes (4 layers with bias); the recursion at u = 1 uses
+                # V(q, q) = q^a E_a(1) in closed form (dual_kernels, E_at_one) at every layer. (3 layers keep
+                # the substitution: a few seconds, and the printed form of k(1) stays what it was.)
+                return sympy.simplify(self._recursion_at(1))
             return sympy.simplify(self.expr.subs(u, 1))
         # At u = 1 every layer sees c = q: V(q, q) = E[s(sqrt(q) z)^2] and Vd(q, q) = E[s'(sqrt(q) z)^2]
         # are one-dimensional Gaussian moments (30 digits), far cheaper than the Hermite series at rho = 1.
@@ -199,6 +165,14 @@ class DotProductKernel:
         _, theta = recursion(net, qs[0], lambda l, q, c: _gauss_moment(expr, q),
                              lambda l, q, c: _gauss_moment(dexpr, q), qs)
         return sympy.Float(theta, 30)
+
+    def _recursion_at(self, value):
+        """k(value) exactly by the layer recursion at one point (no closed form in u is built)."""
+        net = self.network
+        s1 = net.sigma_w[0] ** 2 * value + net.sigma_b[0] ** 2
+        _, theta = recursion(net, s1, lambda l, q, c: self._dm.V_sym(q, c), lambda l, q, c: self._dm.Vd_sym(q, c),
+                             variances(net))
+        return theta
 
     # ---- numerics ----------------------------------------------------------------------------
     @cached_property
@@ -452,15 +426,16 @@ class DotProductKernel:
         except (NotSupported, NotImplementedError, ValueError):
             plus = minus = None
         if plus is not None and minus is not None:
-            lead_p = {(t.nu, t.log_power): t.coeff for t in plus.terms}
-            lead_m = {(t.nu, t.log_power): t.coeff for t in minus.terms}
+            lead_p = {(t.exponent, t.log_power): t.coeff for t in plus.terms}
+            lead_m = {(t.exponent, t.log_power): t.coeff for t in minus.terms}
             for key in set(lead_p) | set(lead_m):
                 tot = lead_p.get(key, 0) + (-1) ** p * lead_m.get(key, 0)
                 if not _is_zero(tot):
                     return ParityPart("not polynomial", None, None,
                                       f"the {name} part has the non-analytic term t^{key[0]} at u = +-1")
         expr = self.expr
-        if plus is None or minus is None or expr.has(sympy.hyper) or sympy.count_ops(expr) > 150:
+        if plus is None or minus is None or expr.has(sympy.hyper) or sympy.count_ops(expr) > 150 or \
+                _nested_transcendental(expr):
             return ParityPart("undecided", None, None, f"no singular term proves the {name} part non-polynomial and "
                               "SymPy does not reduce it to a polynomial (no exact zeros are claimed)")
         expr = expr.rewrite(sympy.asin)  # acos(-u) = pi - acos(u) becomes visible as asin parity
@@ -484,163 +459,18 @@ class ParityPart:
     reason: str
 
 
-class _Unknown:
-    """Marker for a parity part not known to be a polynomial."""
-
-    def __repr__(self):
-        return "U"
-
-
-_U = _Unknown()
-
-
-def _padd(a, b):
-    if a is _U or b is _U:
-        return _U
-    return sympy.expand(a + b)
-
-
-def _pmul(a, b):
-    if (a is not _U and a == 0) or (b is not _U and b == 0):
-        return sympy.S.Zero
-    if a is _U or b is _U:
-        return _U
-    return sympy.expand(a * b)
-
-
-class ParityPair:
-    """A function of u split as even + odd part; each part a SymPy polynomial in u or unknown (U).
-
-    The arithmetic of the layer recursion on these pairs carries polynomial parity parts exactly
-    (theory section 7): sums and products split as (E1 + O1)(E2 + O2) = (E1 E2 + O1 O2) + (E1 O2 + O1 E2),
-    and a layer map V = V_even + V_odd (the parts of the activation's Hermite series) is applied
-    exactly when its input has a single parity or everything is a polynomial; otherwise both parts
-    of the output become U (the parities mix and nothing is certified).
-    """
-
-    __slots__ = ("even", "odd")
-
-    def __init__(self, even, odd):
-        self.even, self.odd = even, odd
-
-    @staticmethod
-    def _lift(other):
-        if isinstance(other, ParityPair):
-            return other
-        other = sympy.sympify(other)
-        return ParityPair(other, sympy.S.Zero)
-
-    def __add__(self, other):
-        o = self._lift(other)
-        return ParityPair(_padd(self.even, o.even), _padd(self.odd, o.odd))
-
-    __radd__ = __add__
-
-    def __sub__(self, other):
-        return self + self._lift(other) * -1
-
-    def __mul__(self, other):
-        o = self._lift(other)
-        even = _padd(_pmul(self.even, o.even), _pmul(self.odd, o.odd))
-        odd = _padd(_pmul(self.even, o.odd), _pmul(self.odd, o.even))
-        return ParityPair(even, odd)
-
-    __rmul__ = __mul__
-
-    def __repr__(self):
-        return f"ParityPair(even={self.even}, odd={self.odd})"
-
-
-def _is_poly(part) -> bool:
-    return part is not _U
-
-
-def _mehler_poly(poly_x, q, c):
-    """V_P(q, c) = E[P(z1) P(z2)] for a polynomial P, as a polynomial in the expression c (Mehler)."""
-    from .dual_kernels import _hermite_coefficients
-
-    if poly_x == 0:
-        return sympy.S.Zero
-    coeffs = _hermite_coefficients(poly_x, q)
-    return sympy.expand(sum(an**2 * (c / q) ** n for n, an in enumerate(coeffs)))
-
-
-def _parity_layer(parts, q_of, c: ParityPair) -> ParityPair:
-    """Apply V (the dual map of the activation whose parity parts are ``parts``) to a pair ``c``.
-
-    ``parts`` = {0: even part, 1: odd part} of the activation (polynomials in x or None); the even
-    part of the activation gives the even part of V in rho, the odd part the odd one (Hermite series:
-    even Hermite indices are even functions). ``q_of()`` returns the layer variance q (only asked for
-    when a polynomial part has to be evaluated).
-    """
-    from .activations import x as _x
-
-    E, O = c.even, c.odd
-    deg = {p: (None if parts[p] is None else sympy.Poly(parts[p], _x).degree() if parts[p] != 0 else -1)
-           for p in (0, 1)}
-
-    def apply(p, arg):
-        """V_p(arg): 0, a polynomial in u, or U."""
-        if deg[p] is None:
-            return _U
-        if deg[p] == -1:
-            return sympy.S.Zero
-        if deg[p] == 0:  # a constant part gives the constant V = part^2, whatever the argument
-            return sympy.expand(parts[p] ** 2)
-        if arg is _U:
-            return _U
-        return _mehler_poly(parts[p], q_of(), arg)
-
-    if _is_poly(O) and O == 0:  # even input: V(E) is even
-        return ParityPair(_padd(apply(0, E), apply(1, E)), sympy.S.Zero)
-    if _is_poly(E) and E == 0:  # odd input: V_even(O) is even, V_odd(O) odd
-        return ParityPair(apply(0, O), apply(1, O))
-    # mixed parities: exact only when the whole map is a polynomial and both parts are known
-    if deg[0] is not None and deg[1] is not None and _is_poly(E) and _is_poly(O):
-        total = _padd(apply(0, E + O), apply(1, E + O))
-        flipped = total.subs(u, -u)
-        return ParityPair(sympy.expand((total + flipped) / 2), sympy.expand((total - flipped) / 2))
-    if deg[0] == -1 and deg[1] == -1:
-        return ParityPair(sympy.S.Zero, sympy.S.Zero)
-    return ParityPair(_U, _U)
-
-
-def _derivative_parts(parts):
-    """Parity parts of s' from those of s: (s_odd)' is even, (s_even)' is odd."""
-    from .activations import x as _x
-
-    return {0: None if parts[1] is None else sympy.expand(sympy.diff(parts[1], _x)),
-            1: None if parts[0] is None else sympy.expand(sympy.diff(parts[0], _x))}
-
-
-def parity_structure(net: Network) -> ParityPair:
-    """The trained kernel of ``net`` as a :class:`ParityPair` (exact polynomial parts where provable).
-
-    >>> from asympt.kernels.networks import network
-    >>> parity_structure(network("gelu", 2))      # odd part x/2: NNGP 2 (u/4) plus NTK term 2 (1/4) u
-    ParityPair(even=U, odd=u)
-    >>> parity_structure(network("sigmoid", 2, train="last"))   # even part 1/2: sigma_w^2 (1/2)^2
-    ParityPair(even=1/2, odd=U)
-    """
-    from .activations import polynomial_parts
-
-    parts = polynomial_parts(net.activation)
-    dparts = _derivative_parts(parts)
-
-    class _Q:
-        def __getitem__(self, i):
-            return lambda: variances(net)[i]
-
-    s1 = ParityPair(net.sigma_b[0] ** 2, net.sigma_w[0] ** 2 * u)
-    _, theta = recursion(net, s1, lambda l, q, c: _parity_layer(parts, q, c),
-                         lambda l, q, c: _parity_layer(dparts, q, c), _Q())
-    return theta
-
-
 def _is_zero(expr) -> bool:
     from .expansions import _is_zero as is_zero
 
     return is_zero(expr)
+
+
+def _nested_transcendental(expr) -> bool:
+    """Whether a transcendental function of ``expr`` has another one inside its argument (a layer map of a
+    layer map: 3 or more layers of arcsin, sinh, ...). SymPy's simplify then spends 10-30 s and does not
+    reduce a parity part to a polynomial; such parts stay "undecided" (no zero is claimed)."""
+    funcs = [f for f in expr.atoms(sympy.Function) if not isinstance(f, sympy.Pow)]
+    return any(g is not f and f.has(g) for f in funcs for g in funcs)
 
 
 def _poly_degree(part):

@@ -19,64 +19,13 @@ caller's precision plus guard digits.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import mpmath
 import sympy
 
-from .activations import Activation, x
-from asympt.core.errors import PrecisionLost
+from .hermite import dual_series, hermite_coefficients_np
 
 __all__ = ["hermite_coefficients_np", "network_mp", "network_np", "V_mp_at"]
-
-_NMAX = 400
-
-
-@lru_cache(maxsize=64)
-def _np_func(expr):
-    import scipy.special as sc
-
-    return sympy.lambdify(x, expr, modules=[{"erf": sc.erf}, "numpy"])
-
-
-@lru_cache(maxsize=16)
-def _gh_rule(n):
-    import numpy as np
-
-    nodes, weights = np.polynomial.hermite_e.hermegauss(n)
-    return nodes, weights / np.sqrt(2 * np.pi)
-
-
-@lru_cache(maxsize=256)
-def hermite_coefficients_np(act: Activation, q: float, which: str = "V"):
-    """float64 squared Hermite coefficients b_n = a_n(q)^2 (n = 0..N) and a tail bound."""
-    import numpy as np
-
-    expr = act.expr if which == "V" else sympy.diff(act.expr, x)
-    f = _np_func(expr)
-    z, w = _gh_rule(360)
-    with np.errstate(over="ignore"):
-        vals = np.asarray(f(np.sqrt(q) * z), dtype=float) * np.ones_like(z)
-    vals = np.where(np.isfinite(vals), vals, 0.0)
-    fw = vals * w
-    h_prev = np.zeros_like(z)
-    h = np.ones_like(z)
-    b = []
-    total = float(np.sum(fw * vals))  # E[s^2] = sum of all b_n
-    acc = 0.0
-    for n in range(_NMAX):
-        an = float(np.dot(fw, h))
-        b.append(an * an)
-        acc += an * an
-        if n > 8 and total - acc <= 1e-17 * max(total, 1e-300):
-            break
-        h, h_prev = (z * h - np.sqrt(n) * h_prev) / np.sqrt(n + 1), h
-    tail = max(total - acc, 0.0)
-    if tail > 1e-12 * max(total, 1e-300):
-        raise PrecisionLost(f"activation {act.name}: Hermite series of the dual kernel converges too slowly "
-                            f"(tail {tail:.1e} after {_NMAX} terms)")
-    return np.array(b), tail
-
 
 def _V_np(act, q, rho, which):
     import numpy as np
@@ -87,8 +36,8 @@ def _V_np(act, q, rho, which):
 
 def network_np(net):
     """float64 evaluator u -> k(u) for a network whose activation has no closed-form dual."""
-    from .kernel import variances
-    from .networks import recursion
+    from .layers import variances
+    from .layers import recursion
 
     qs = [float(q) for q in variances(net)]
     sw2 = [float(s) ** 2 for s in net.sigma_w]
@@ -120,19 +69,17 @@ def _float_net(net):
 
 # ---- mpmath ----------------------------------------------------------------------------------
 #
-# The mpmath evaluator uses the Hermite squares of asympt.spectrum.hermite (computed once per
+# The mpmath evaluator uses the Hermite squares of asympt.kernels.hermite (computed once per
 # (activation, variance) to the precision asked, with a bound on the omitted tail) and evaluates each
 # layer map by Horner's rule, truncated where the tail bound times |rho|^(N+1) is below the working
 # precision. Variances q_l of later layers are recomputed here at the working precision from the same
-# Parseval totals (kernel.variances keeps 40 digits, too few above ~35-digit kernels).
+# Parseval totals (layers.variances keeps 40 digits, too few above ~35-digit kernels).
 
 
 class _MpNetwork:
     """k(u) of a quadrature-only network at ``prec`` bits: layer series, variances, Horner."""
 
     def __init__(self, net, prec: int):
-        from asympt.spectrum.hermite import dual_series
-
         self.net = net
         self.prec = prec
         with mpmath.workprec(prec + 30):
@@ -172,7 +119,7 @@ class _MpNetwork:
         return acc
 
     def __call__(self, uu):
-        from .networks import recursion
+        from .layers import recursion
 
         with mpmath.workprec(self.prec + 20):
             uu = mpmath.mpf(uu)
@@ -212,14 +159,12 @@ def network_mp(net):
     return fn
 
 
-def V_mp_at(act, q, c, dps=30, which="V"):
-    """mpmath value of V(q, c) (or Vd) for a quadrature-only activation (Mehler series at dps digits)."""
-    from asympt.spectrum.hermite import dual_series
-
-    with mpmath.workdps(dps + 10):
+def V_mp_at(act, q, c, digits=30, which="V"):
+    """mpmath value of V(q, c) (or Vd) for a quadrature-only activation (Mehler series at ``digits`` digits)."""
+    with mpmath.workdps(digits + 10):
         qm = mpmath.mpf(str(q)) if not isinstance(q, mpmath.mpf) else q
         cm = mpmath.mpf(str(c)) if not isinstance(c, mpmath.mpf) else c
-        ser = dual_series(act, qm, prec=mpmath.mp.prec, tail_tol=mpmath.mpf(10) ** (-dps - 5))
+        ser = dual_series(act, qm, prec=mpmath.mp.prec, tail_tol=mpmath.mpf(10) ** (-digits - 5))
         rho = cm / qm
         if which == "V":
             return mpmath.polyval(list(ser.b)[::-1], rho)

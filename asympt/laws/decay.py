@@ -226,7 +226,7 @@ def _end_term(kernel, end):
     if not exp.terms:
         return None
     t = exp.leading
-    return (t.coeff, t.nu, t.log_power)
+    return (t.coeff, t.exponent, t.log_power)
 
 
 def decay_law(kernel, dim: int) -> DecayLaw:
@@ -289,7 +289,7 @@ def decay_law(kernel, dim: int) -> DecayLaw:
     for e in (1, -1):
         try:
             for t in kernel.singular(e, order=kernel.leading_order).terms:
-                full.append((e, t.coeff, t.nu, t.log_power))
+                full.append((e, t.coeff, t.exponent, t.log_power))
         except NotSupported:
             pass
     return DecayLaw(dim, laws[0], laws[1], terms=tuple(contributions), smoothness=act.smoothness.describe(),

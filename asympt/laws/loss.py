@@ -275,7 +275,7 @@ def _kernel_lines(kernel, dim, dl) -> list:
         if se.terms:
             lead = se.leading
             lg = " log t" if lead.log_power else ""
-            parts.append(f"near {name}: {_fmt(lead.coeff, 8)} t^{lead.nu}{lg}")
+            parts.append(f"near {name}: {_fmt(lead.coeff, 8)} t^{lead.exponent}{lg}")
         else:
             parts.append(f"analytic at {name.split(',')[0]}")
     if parts:
@@ -871,7 +871,7 @@ def _euclidean(kernel, dim, target) -> LossLaw:
                            "intrinsic-dimension rule (theory section 8) gives no exponent; the eigenvalue decay of an "
                            "analytic kernel on a domain of R^d (faster than every power of n) and its loss law are "
                            "not derived")
-    gam = plus.leading.nu
+    gam = plus.leading.exponent
     order = singularity_order(target)
     if order is None:
         raise NotSupported(f"data 'euclidean': target {target.describe()!r} has no ridge-singularity order "

@@ -113,86 +113,66 @@ def eigenvalues(kernel, dim: int, kmax: int, *, tier: str = "auto", digits: int 
     import mpmath
     import sympy
 
-    from asympt.kernels.kernel import check_kernel
     from asympt.core.precision import Approx
     from asympt.core.sphere import multiplicity
+    from asympt.kernels.kernel import check_kernel
+
+    from .result import TierResult
 
     kernel = check_kernel(kernel)
     dim, kmax, digits = _check(dim, kmax, digits, tier)
     zeros = _structural_zeros(kernel, dim)
 
-    def build(tier_name, approx_list, exact_list=None):
+    def build(result: TierResult):
         out = []
         for k in range(kmax + 1):
             N = multiplicity(dim, k)
             if zeros(k):
                 out.append(Eigenvalue(k, N, Approx(mpmath.mpf(0), mpmath.mpf(0)), sympy.S.Zero, True))
                 continue
-            ex = exact_list[k] if exact_list is not None else None
-            out.append(Eigenvalue(k, N, approx_list[k], ex, ex is not None and ex == 0))
-        return Spectrum(dim, tier_name, digits, tuple(out))
+            ex = result.exact[k] if result.exact is not None else None
+            out.append(Eigenvalue(k, N, result[k], ex, ex is not None and ex == 0))
+        return Spectrum(dim, result.tier, digits, tuple(out))
 
     if tier in ("auto", "exact"):
         from . import closed_forms
 
-        exact = closed_forms.exact_eigenvalues(kernel, dim, kmax)
+        exact = closed_forms.eigenvalues(kernel, dim, kmax, digits=digits)
         if exact is None and tier == "exact":
             raise InvalidInput("tier 'exact': no closed form is known for this kernel "
                                "(closed forms cover 2-layer kernels without bias); use tier 'mpmath'")
         if exact is not None:
-            # exact values whose integers run to hundreds of digits (large d or k) are kept as
-            # Approx only: printing them is useless and Python refuses int -> str beyond 4300 digits
-            shown = [v if _small_exact(v) else None for v in exact]
-            with mpmath.workdps(digits + 10):
-                approx = [Approx(mpmath.mpf(sympy.N(v, digits + 10)) if v != 0 else mpmath.mpf(0),
-                                 mpmath.mpf(0)) for v in exact]
-            return build("exact", approx, shown)
+            return build(exact)
 
     if tier in ("auto", "float64") and digits <= 13:
         from . import float64
 
-        mu, err = float64.eigenvalues(kernel, dim, kmax)
-        approx = [Approx(mpmath.mpf(float(m)), mpmath.mpf(float(e))) for m, e in zip(mu, err)]
+        result = float64.eigenvalues(kernel, dim, kmax)
         tol = mpmath.mpf(10) ** (-digits)
-        ok = all(zeros(k) or a.abs_error <= abs(a.value) * tol for k, a in enumerate(approx))
-        if ok or tier == "float64":
-            spec = build("float64", approx)
-            if not ok:
+        bad = [k for k, a in enumerate(result) if not zeros(k) and a.abs_error > abs(a.value) * tol]
+        if not bad or tier == "float64":
+            spec = build(result)
+            if bad:
                 import warnings
 
-                bad = [k for k, a in enumerate(approx) if not zeros(k) and a.abs_error > abs(a.value) * tol]
                 warnings.warn(f"float64 tier: fewer than {digits} digits at {len(bad)} degrees "
                               f"(first k = {bad[0]}); use tier 'mpmath'", stacklevel=2)
             return spec
     elif tier == "float64":
         raise InvalidInput(f"digits: float64 cannot deliver {digits} digits (at most 13); use tier 'mpmath'")
 
-    from . import highprec
-    from . import series
+    from . import highprec, series
 
     if series.applicable(kernel):
         # positive power series: no cancellation (theory section 5 item 4), any d and kmax
-        approx = series.eigenvalues(kernel, dim, kmax, dps=digits, structural_zero=zeros)
+        result = series.eigenvalues(kernel, dim, kmax, digits=digits, structural_zero=zeros)
         # a degree whose series coefficients and tail are all exact zeros (structural zeros of the
         # activation's Hermite coefficients, e.g. the odd part x/2 of GELU) is an exact zero
         known = zeros
-        zeros = lambda k: known(k) or (approx[k].value == 0 and approx[k].abs_error == 0)  # noqa: E731
+        zeros = lambda k: known(k) or (result.values[k] == 0 and result.errors[k] == 0)  # noqa: E731
     else:
-        approx = highprec.eigenvalues(kernel, dim, kmax, dps=digits)
-    return build("mpmath", approx)
-
-
-_MAX_EXACT_BITS = 1000          # ~300 digits
-
-
-def _small_exact(value) -> bool:
-    """Whether every integer in the SymPy number ``value`` has at most ~300 digits."""
-    import sympy
-
-    if value == 0:
-        return True
-    ints = [abs(int(a)) for a in value.atoms(sympy.Rational) for a in (a.p, a.q)]
-    return all(i.bit_length() <= _MAX_EXACT_BITS for i in ints)
+        result = highprec.eigenvalues(kernel, dim, kmax, digits=digits)
+    return build(result)
 
 
 def _structural_zeros(kernel, dim):

@@ -190,15 +190,16 @@ def eigenvalues(kernel, dim: int, kmax: int, *, nodes: int | None = None):
             returned.
 
     Returns:
-        (mu, abs_error): float arrays of length kmax + 1; |mu_k - exact| <= abs_error_k (see the
-        module docstring for the bar and its calibration). Where abs_error_k >= |mu_k|, no digit is
+        a :class:`~asympt.spectrum.result.TierResult` (tier ``"float64"``, float values); ``.arrays()``
+        gives (mu, abs_error) as float arrays of length kmax + 1 with |mu_k - exact| <= abs_error_k (see
+        the module docstring for the bar and its calibration). Where abs_error_k >= |mu_k|, no digit is
         certain (float64 cannot resolve mu_k there: use the mpmath tier).
 
     Raises:
         InvalidInput: for a bad argument.
 
     >>> from asympt.kernels.networks import ntk
-    >>> mu, err = eigenvalues(ntk("relu"), dim=3, kmax=4)
+    >>> mu, err = eigenvalues(ntk("relu"), dim=3, kmax=4).arrays()
     >>> [round(float(m), 12) for m in mu[:3]]                    # 1/2, 1/3, 5/64 (theory section 5)
     [0.5, 0.333333333333, 0.078125]
     >>> bool(np.all(np.abs(mu[:3] - [1/2, 1/3, 5/64]) <= err[:3]))
@@ -219,5 +220,7 @@ def eigenvalues(kernel, dim: int, kmax: int, *, nodes: int | None = None):
     mu, scale, sensitivity = _one_rule(kernel, dim, kmax, 2 * nodes)
     k = np.arange(kmax + 1)
     err = np.abs(mu - mu_n) + _ROUNDING_SAFETY * _EPS * ((1 + np.sqrt(k)) * scale + sensitivity)
-    return mu, err
+    from .result import TierResult
+
+    return TierResult("float64", tuple(float(v) for v in mu), tuple(float(e) for e in err))
 

@@ -1,5 +1,8 @@
 """Funk-Hecke eigenvalues mu_0..mu_kmax at high precision, each with a measured error bound.
 
+(Over 500 lines on purpose: one algorithm, whose node rules, singular subtraction and rule comparison
+share their precision bookkeeping.)
+
     mu_k = c_d int_0^pi k(cos th) P_k(cos th) sin^(d-2) th dth          (Funk-Hecke, see asympt.core.sphere)
 
 Method (theory section 9.2):
@@ -44,7 +47,7 @@ ReLU NTK with bias kmax = 100: 0.08 s, 200: 0.15-0.2 s, 400: 0.4 s, 1000: 1.2-2.
 values, and ~0.1-0.2 s of nodes when not cached). The sums grow like kmax^2, the rest like kmax;
 60 digits cost about 1.2 times as much as 30. The 3-layer ReLU NTK costs the same.
 
-Entry point: :func:`eigenvalues` -> list of :class:`~asympt.core.precision.Approx`.
+Entry point: :func:`eigenvalues` -> :class:`~asympt.spectrum.result.TierResult`.
 """
 
 from __future__ import annotations
@@ -201,11 +204,11 @@ def gauss_legendre_fixed(n: int, bits: int, *, method: str = "auto"):
 
 @dataclass(frozen=True)
 class _Term:
-    """coeff (1 - side u)^nu log(1 - side u)^log_power; side = +1 (at u = 1) or -1 (at u = -1)."""
+    """coeff (1 - side u)^exponent log(1 - side u)^log_power; side = +1 (at u = 1) or -1 (at u = -1)."""
 
     side: int
     coeff: object
-    nu: object          # sympy Rational or number
+    exponent: object    # sympy Rational or number (the singular exponent gamma, not the eigen-index nu)
     log_power: int
 
 
@@ -235,7 +238,7 @@ def _theta_analytic(term: _Term) -> bool:
     """(1 - cos th)^nu = 2^nu sin(th/2)^(2 nu) is analytic in th iff 2 nu is a non-negative integer."""
     import sympy
 
-    twice = sympy.sympify(2 * term.nu)
+    twice = sympy.sympify(2 * term.exponent)
     return term.log_power == 0 and twice.is_integer is True and bool(twice >= 0)
 
 
@@ -257,7 +260,7 @@ def _singular_terms(kernel) -> list[_Term]:
             except (AsymptError, NotImplementedError, ValueError):
                 return []
         for t in exp.terms:
-            term = _Term(side, t.coeff, t.nu, int(t.log_power))
+            term = _Term(side, t.coeff, t.exponent, int(t.log_power))
             if not _theta_analytic(term):
                 terms.append(term)
     return terms
@@ -271,7 +274,7 @@ class _Subtraction:
 
         self.terms = terms
         self.dim, self.kmax = dim, kmax
-        self._nu = [sympy.Rational(t.nu) for t in terms]
+        self._nu = [sympy.Rational(t.exponent) for t in terms]
         self._cache = {}                # mp.prec -> [(side, coeff, nu, log_power)] as mpf
 
     def _numeric(self):
@@ -422,26 +425,27 @@ def _structural_zero(kernel, k: int, cache: dict) -> bool:
     return deg is not None and k > deg
 
 
-def eigenvalues(kernel, dim: int, kmax: int, *, dps: int = 30) -> list[Approx]:
-    """Funk-Hecke eigenvalues mu_0..mu_kmax of ``kernel`` on S^(dim-1), each with >= ``dps`` digits.
+def eigenvalues(kernel, dim: int, kmax: int, *, digits: int = 30):
+    """Funk-Hecke eigenvalues mu_0..mu_kmax of ``kernel`` on S^(dim-1), each with >= ``digits`` digits.
 
     Args:
         kernel: a :class:`~asympt.kernels.kernel.DotProductKernel` (evaluated with ``kernel.mp_theta``).
         dim: ambient dimension d >= 2.
         kmax: largest degree.
-        dps: requested significant digits of every mu_k (exact-zero degrees certified by
+        digits: requested significant digits of every mu_k (exact-zero degrees certified by
             ``kernel.polynomial_degree`` are exempt: they come back as ~0 with a bound covering 0).
 
     Returns:
-        list of :class:`~asympt.core.precision.Approx`, index k; ``abs_error`` is measured by a second
-        rule with more nodes and more bits (see the module docstring).
+        a :class:`~asympt.spectrum.result.TierResult` (tier ``"mpmath"``; ``result[k]`` is an
+        :class:`~asympt.core.precision.Approx`); the error bound is measured by a second rule with more
+        nodes and more bits (see the module docstring).
 
     Raises:
         InvalidInput: for a bad argument.
-        PrecisionLost: if five rules did not deliver ``dps`` digits for every degree.
+        PrecisionLost: if five rules did not deliver ``digits`` digits for every degree.
 
     >>> from asympt.kernels.networks import ntk
-    >>> mu = eigenvalues(ntk("relu"), dim=3, kmax=2, dps=20)        # theory section 5: 1/2, 1/3, 5/64
+    >>> mu = eigenvalues(ntk("relu"), dim=3, kmax=2, digits=20)        # theory section 5: 1/2, 1/3, 5/64
     >>> [str(m) for m in mu]                                        # str() prints at most 15 digits
     ['0.500000000000000', '0.333333333333333', '0.0781250000000000']
     >>> with mpmath.workdps(40):
@@ -451,38 +455,40 @@ def eigenvalues(kernel, dim: int, kmax: int, *, dps: int = 30) -> list[Approx]:
     """
     from asympt.kernels.kernel import check_kernel
 
+    from .result import TierResult
+
     kernel = check_kernel(kernel)
     dim = check_int("dim", dim, minimum=2, maximum=100_000)
     kmax = check_int("kmax", kmax, minimum=0, maximum=_MAX_NODES - 1000)
-    dps = check_int("dps", dps, minimum=1, maximum=_MAX_BITS // 4)
+    digits = check_int("digits", digits, minimum=1, maximum=_MAX_BITS // 4)
 
     # theory section 9.2: kmax + 80 nodes give 70+ digits for arc-cosine kernels; Gauss-Legendre gains
     # ~ 0.8 digits per extra node there, so beyond 60 digits add nodes with the digits; sin^(d-2) th
     # needs its own nodes when d is large (a peak of width 1/sqrt(d))
     from .float64 import _peak_nodes
 
-    n = kmax + 80 + 2 * max(0, dps - 60) + _peak_nodes(dim, dps)
+    n = kmax + 80 + 2 * max(0, digits - 60) + _peak_nodes(dim, digits)
     n += n % 2
     subtraction = None
     zeros: dict = {}
-    low = _rule(kernel, dim, kmax, n, _initial_bits(dim, kmax, dps, _kernel_scale(kernel)), subtraction)
+    low = _rule(kernel, dim, kmax, n, _initial_bits(dim, kmax, digits, _kernel_scale(kernel)), subtraction)
     n_hi, bits_hi = _check_rule(low.n, low.bits)
     for attempt in range(_MAX_ATTEMPTS):
         high = _rule(kernel, dim, kmax, n_hi, bits_hi, subtraction)
         with mpmath.workprec(high.bits + 20):
-            tol = mpmath.mpf(10) ** (-dps)
+            tol = mpmath.mpf(10) ** (-digits)
             diffs = [abs(a - b) for a, b in zip(low.values, high.values)]
             errors = [_SAFETY * d + r for d, r in zip(diffs, high.rounding)]
             result = [Approx(v, e) for v, e in zip(high.values, errors)]
             bad = [k for k in range(kmax + 1)
                    if errors[k] > tol * abs(high.values[k]) and not _structural_zero(kernel, k, zeros)]
             if not bad:
-                return result
+                return TierResult("mpmath", tuple(high.values), tuple(errors))
             worst = max(bad, key=lambda k: errors[k] / max(abs(high.values[k]), tol * errors[k]))
-            digits_seen = result[worst].digits
+            seen_digits = result[worst].digits
             # diagnose: was the first rule's error rounding (fixed point) or truncation (too few nodes)?
             truncation = any(diffs[k] > 64 * low.rounding[k] for k in bad)
-            # bits such that the rounding bound is <= |mu_k| 1e-dps / 100 with the measured |mu_k|
+            # bits such that the rounding bound is <= |mu_k| 1e-digits / 100 with the measured |mu_k|
             # (extrapolated from the resolved degrees where the value is still noise)
             need = high.bits
             for k in bad:
@@ -513,10 +519,10 @@ def eigenvalues(kernel, dim: int, kmax: int, *, dps: int = 30) -> list[Approx]:
     why = ("the quadrature in theta converges slowly (a kernel not analytic in theta)" if truncation else
            "the cancellation in mu_k needs more working precision")
     raise PrecisionLost(
-        f"highprec.eigenvalues: degree k = {worst} has {digits_seen} of the requested {dps} digits "
+        f"highprec.eigenvalues: degree k = {worst} has {seen_digits} of the requested {digits} digits "
         f"({len(bad)} degree(s) short) after {attempt + 1} comparisons of quadrature rules (last rule: "
         f"{high.n} nodes, {high.bits} bits{', singular terms subtracted' if high.subtracted else ''}): "
-        f"{why}. Try a smaller dps or kmax, or closed forms for this kernel."
+        f"{why}. Try a smaller digits or kmax, or closed forms for this kernel."
     )
 
 

@@ -68,7 +68,7 @@ def test_baseline_quad_per_degree(benchmark, name, k):
     kernel = _kernel(name)
     value = benchmark.pedantic(_baseline_eigenvalue, args=(kernel, k), rounds=1, iterations=1)
     _BASELINE[name, k] = benchmark.stats.stats.min
-    mu = highprec.eigenvalues(kernel, DIM, k, dps=DPS)[k]
+    mu = highprec.eigenvalues(kernel, DIM, k, digits=DPS)[k]
     with mpmath.workdps(60):
         benchmark.extra_info["relative difference to highprec"] = float(abs(value - mu.value) / abs(mu.value))
     assert abs(value - mu.value) <= mu.abs_error + abs(mu.value) * mpmath.mpf(10) ** -DPS
@@ -80,7 +80,7 @@ def test_baseline_quad_per_degree(benchmark, name, k):
 def test_highprec(benchmark, name, kmax, cache):
     kernel = _kernel(name)
     if cache == "warm":
-        highprec.eigenvalues(kernel, DIM, kmax, dps=DPS)        # fills the node cache
+        highprec.eigenvalues(kernel, DIM, kmax, digits=DPS)        # fills the node cache
         setup = None
     else:
         def setup():
@@ -88,7 +88,7 @@ def test_highprec(benchmark, name, kmax, cache):
     trace = []
     highprec._TRACE = trace
     try:
-        mu = benchmark.pedantic(highprec.eigenvalues, args=(kernel, DIM, kmax), kwargs={"dps": DPS},
+        mu = benchmark.pedantic(highprec.eigenvalues, args=(kernel, DIM, kmax), kwargs={"digits": DPS},
                                 setup=setup, rounds=2 if cache == "warm" else 1, iterations=1)
     finally:
         highprec._TRACE = None
@@ -160,7 +160,8 @@ def test_float64(benchmark, name, cache):
     setup = float64.gauss_legendre_half.cache_clear if cache == "cold" else None
     if cache == "warm":
         float64.eigenvalues(kernel, DIM, 1000)
-    mu, err = benchmark.pedantic(float64.eigenvalues, args=(kernel, DIM, 1000), setup=setup,
-                                 rounds=5, iterations=1)
+    result = benchmark.pedantic(float64.eigenvalues, args=(kernel, DIM, 1000), setup=setup,
+                                rounds=5, iterations=1)
+    mu, err = result.arrays()
     digits = [math.floor(math.log10(abs(m) / e)) if e > 0 and m != 0 else 0 for m, e in zip(mu, err)]
     benchmark.extra_info["last k with >= 3 digits"] = max(k for k, g in enumerate(digits) if g >= 3)

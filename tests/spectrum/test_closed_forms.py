@@ -135,7 +135,7 @@ def test_one_plus_u_pow_matches_quadrature(g, d, k):
 def test_one_minus_u_pow_at_k50_matches_quadrature(g, d):
     with mpmath.workdps(45):
         ref = funk_hecke_quad(lambda th: one_minus_u(th) ** mpq(g), d, 50)
-        assert_close(cf.mu_one_minus_u_pow_mp(g, d, 50, dps=45), ref, digits=38)
+        assert_close(cf.mu_one_minus_u_pow_mp(g, d, 50, digits=45), ref, digits=38)
     assert_close(cf.mu_one_minus_u_pow(g, d, 50), ref, digits=38)
 
 
@@ -145,7 +145,7 @@ def test_one_minus_u_pow_at_k50_matches_quadrature_recurrence_dims(g, d):
     # mu_50 is ~1e-25 at d = 31 against an integrand of size ~1: 60 digits keep 38 after the cancellation
     with mpmath.workdps(60):
         ref = funk_hecke_quad(lambda th: one_minus_u(th) ** mpq(g), d, 50, dps=60)
-        assert_close(cf.mu_one_minus_u_pow_mp(g, d, 50, dps=60), ref, digits=38)
+        assert_close(cf.mu_one_minus_u_pow_mp(g, d, 50, digits=60), ref, digits=38)
 
 
 @pytest.mark.parametrize("d", DIMS)
@@ -155,7 +155,7 @@ def test_mp_version_equals_exact(d, g):
         with mpmath.workdps(50):
             assert_close(cf.mu_one_minus_u_pow(g, d, k), cf.mu_one_minus_u_pow_mp(g, d, k), digits=45,
                          floor=1e-300)
-        assert_close(cf.gamma_ratio(g, d, k), cf.gamma_ratio(g, d, k, dps=50), digits=45, floor=1e-300)
+        assert_close(cf.gamma_ratio(g, d, k), cf.gamma_ratio(g, d, k, digits=50), digits=45, floor=1e-300)
 
 
 @pytest.mark.parametrize("d", DIMS)
@@ -396,7 +396,7 @@ def test_arcsin_matches_quadrature(d, a):
             ref = funk_hecke_quad(lambda th: mpmath.asin(mpq(a) * mpmath.cos(th)), d, k)
         exact = cf.mu_arcsin(a, d, k)
         assert_close(exact, ref, floor=1e-6)
-        assert_close(cf.mu_arcsin(a, d, k, dps=45), ref, floor=1e-6)
+        assert_close(cf.mu_arcsin(a, d, k, digits=45), ref, floor=1e-6)
         if abs(a) == 1:
             assert not exact.has(sympy.hyper)  # Gauss summation closes it
     assert cf.mu_arcsin(R(1, 2), d, 2) == 0

@@ -96,7 +96,7 @@ def assert_covered(approx, ref, dps, slack=mpf(10) ** -45, zero_ok=False):
 ])
 def test_closed_forms(name, kernel, closed, d):
     kmax, dps = 30, 30
-    mu = highprec.eigenvalues(kernel(), d, kmax, dps=dps)
+    mu = highprec.eigenvalues(kernel(), d, kmax, digits=dps)
     assert len(mu) == kmax + 1
     with mpmath.workdps(60):
         for k in range(kmax + 1):
@@ -106,11 +106,11 @@ def test_closed_forms(name, kernel, closed, d):
 
 def test_rational_values_on_s2():
     # theory section 5: d = 3 ReLU NTK mu_0 = 1/2, mu_1 = 1/3, mu_2 = 5/64; d = 2: 6/pi^2, 14/(9 pi^2)
-    mu = highprec.eigenvalues(ntk("relu"), 3, 2, dps=40)
+    mu = highprec.eigenvalues(ntk("relu"), 3, 2, digits=40)
     with mpmath.workdps(60):
         for m, ref in zip(mu, [mpf(1) / 2, mpf(1) / 3, mpf(5) / 64]):
             assert_covered(m, ref, 40)
-    mu = highprec.eigenvalues(ntk("relu"), 2, 2, dps=30)
+    mu = highprec.eigenvalues(ntk("relu"), 2, 2, digits=30)
     with mpmath.workdps(60):
         assert_covered(mu[0], 6 / pi**2, 30)
         assert_covered(mu[2], 14 / (9 * pi**2), 30)
@@ -121,7 +121,7 @@ def test_rational_values_on_s2():
                                                  (lambda: ntk("relu", 3), relu3_ntk)],
                          ids=["bias NTK", "3-layer NTK"])
 def test_against_direct_quadrature_in_u(kernel, formula, d):
-    mu = highprec.eigenvalues(kernel(), d, 8, dps=30)
+    mu = highprec.eigenvalues(kernel(), d, 8, digits=30)
     for k in (0, 1, 2, 5, 8):
         ref = funk_hecke_quad(formula, d, k)
         assert_covered(mu[k], ref, 30)
@@ -129,7 +129,7 @@ def test_against_direct_quadrature_in_u(kernel, formula, d):
 
 def test_trace_identity():
     # sum_k N(d, k) mu_k -> k(1) = 1 for kappa1 on S^2; the tail is ~ sum_(k > K) 2k A k^-5 < 1e-5 at K = 60
-    mu = highprec.eigenvalues(nngp("relu"), 3, 60, dps=20)
+    mu = highprec.eigenvalues(nngp("relu"), 3, 60, digits=20)
     with mpmath.workdps(30):
         partial = mpmath.fsum(multiplicity(3, k) * m.value for k, m in enumerate(mu))
         assert 0 < 1 - partial < mpf(10) ** -5
@@ -141,7 +141,7 @@ def test_geometric_decay_raises_the_precision(monkeypatch):
     # is short and the driver must raise it from the measured values
     trace = []
     monkeypatch.setattr(highprec, "_TRACE", trace)
-    mu = highprec.eigenvalues(nngp("erf"), 3, 60, dps=20)
+    mu = highprec.eigenvalues(nngp("erf"), 3, 60, digits=20)
     assert len(trace) > 2
     with mpmath.workdps(60):
         for k in range(61):
@@ -151,7 +151,7 @@ def test_geometric_decay_raises_the_precision(monkeypatch):
 def test_precision_lost_is_raised_with_a_message(monkeypatch):
     monkeypatch.setattr(highprec, "_MAX_ATTEMPTS", 1)
     with pytest.raises(PrecisionLost, match=r"degree k = \d+ has \d+ of the requested 20 digits"):
-        highprec.eigenvalues(nngp("erf"), 3, 60, dps=20)
+        highprec.eigenvalues(nngp("erf"), 3, 60, digits=20)
 
 
 @pytest.mark.slow
@@ -160,7 +160,7 @@ def test_singular_terms_are_subtracted_when_not_analytic_in_theta(monkeypatch):
     # n^-5.3 only, so 20 digits need the subtraction of theory section 9.5
     trace = []
     monkeypatch.setattr(highprec, "_TRACE", trace)
-    mu = highprec.eigenvalues(nngp("relu^1/3"), 2, 6, dps=20)
+    mu = highprec.eigenvalues(nngp("relu^1/3"), 2, 6, digits=20)
     assert any(subtracted for _, _, subtracted in trace)
     with mpmath.workdps(60):
         for k in range(7):
@@ -217,7 +217,7 @@ def test_gauss_legendre_methods_agree_and_cache():
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"dim": 1, "kmax": 3}, "dim must be an integer >= 2: 1"),
     ({"dim": 3, "kmax": -1}, "kmax must be an integer >= 0: -1"),
-    ({"dim": 3, "kmax": 3, "dps": 0}, "dps must be an integer >= 1: 0"),
+    ({"dim": 3, "kmax": 3, "digits": 0}, "digits must be an integer >= 1: 0"),
     ({"dim": 3.0, "kmax": 3}, "dim must be an integer: 3.0"),
 ])
 def test_invalid_input(kwargs, message):
@@ -232,11 +232,11 @@ def test_invalid_input(kwargs, message):
 def test_large_degrees(d):
     # k up to 400 at 30 digits against the closed form of the He NTK; the bias NTK at k = 100 against
     # direct quadrature (P_100 from its power sum needs ~ 60 extra digits: cancellation)
-    mu = highprec.eigenvalues(ntk("relu"), d, 400, dps=30)
+    mu = highprec.eigenvalues(ntk("relu"), d, 400, digits=30)
     with mpmath.workdps(60):
         for k in range(401):
             assert_covered(mu[k], relu_ntk_mu(d, k), 30, zero_ok=True)
-    mu = highprec.eigenvalues(ntk("relu", 2, bias=1), d, 100, dps=30)
+    mu = highprec.eigenvalues(ntk("relu", 2, bias=1), d, 100, digits=30)
 
     def p100(u):
         with mpmath.workdps(mpmath.mp.dps + 60):
