@@ -135,13 +135,11 @@ def test_every_module_belongs_to_a_layer():
     assert {_package(m) for m in MODULES} - {None} <= set(LAYER)
 
 
-@pytest.mark.xfail(strict=True, reason="layout commit: kernels.numeric_duals -> spectrum.hermite and "
-                   "tables.grid -> cli.report are being removed on the helpers' branches")
+@pytest.mark.xfail(strict=True, reason="tables.grid -> cli.report is being removed on the tables branch")
 def test_no_upward_import():
     assert _upward() == []
 
 
-@pytest.mark.xfail(strict=True, reason="layout commit: the kernels cycle is being removed on a branch")
 def test_no_import_cycle():
     assert _cycles() == []
 
