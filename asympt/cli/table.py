@@ -1,4 +1,4 @@
-"""``asympt table``: reference tables of loss laws over a grid of settings (library: :mod:`asympt.tables.grid`)."""
+"""``asympt table``: reference tables of loss laws over a grid of settings (library: :mod:`asympt.tables`)."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def table(outputs, grid_name, activations, dims, layers_, biases, trains, datas,
     import dataclasses
 
     from asympt import __version__
-    from asympt.tables import grid as T
+    from asympt import tables as T
 
     grid = T.GRIDS[grid_name]
     changes = {}

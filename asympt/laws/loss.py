@@ -190,21 +190,25 @@ def _dec(x, digits=12):
     return None if x is None else sympy.N(x, digits)
 
 
-def loss_law(kernel, dim: int, target, *, data: str = "sphere", lr=None) -> LossLaw:
+def loss_law(kernel, dim: int, target, *, data: str = "sphere", lr=None, decay=None) -> LossLaw:
     """Large-time law of L(t) = 1/2 sum_k e_k exp(-2 mu_k t) for ``kernel`` and ``target`` on S^(dim-1).
 
     ``target`` is a :class:`asympt.targets.Target` or a spec string (``neuron``, ``sobolev:2``, ...;
     see :func:`asympt.targets.parse_target`). ``data='euclidean'`` applies the intrinsic-dimension
     rule of theory section 8 (inputs in R^d with a density, network with a first-layer bias).
     ``lr`` (learning rate eta) switches to discrete gradient descent, L_n ~ L(eta n).
+    ``decay``: the :class:`~asympt.laws.decay.DecayLaw` of ``kernel`` on S^(dim-1), when the caller has it
+    already (computed by ``decay_law(kernel, dim)``; it is shared by every target of that kernel and
+    dimension, see :class:`asympt.laws.shared.KernelLaws`); by default it is computed here.
 
     >>> from asympt.kernels.networks import ntk
     >>> law = loss_law(ntk("relu"), 3, "neuron")        # theory section 7 worked case: xi = 1, C = 1/24
     >>> law.kind, law.xi, law.C
     ('power', 1, 1/24)
     """
-    from .decay import decay_law
     from asympt.kernels.kernel import check_kernel
+
+    from .decay import DecayLaw, decay_law
     from asympt.targets import parse_target
 
     kernel = check_kernel(kernel)
@@ -214,7 +218,12 @@ def loss_law(kernel, dim: int, target, *, data: str = "sphere", lr=None) -> Loss
         raise InvalidInput(f"data must be 'sphere' or 'euclidean': {data!r}")
     if data == "euclidean":
         return _euclidean(kernel, dim, target)
-    dl = decay_law(kernel, dim)
+    if decay is None:
+        dl = decay_law(kernel, dim)
+    elif not isinstance(decay, DecayLaw) or decay.dim != dim:
+        raise InvalidInput(f"decay must be the DecayLaw of this kernel on S^(dim-1), dim = {dim}: {decay!r}")
+    else:
+        dl = decay
     target = _attach_spectrum(kernel, dim, target, dl)
     from asympt import targets as T
 
@@ -360,15 +369,20 @@ def parity_norm2(target, dim, parity):
             slope = target.act.param("slope")
             return (target.norm2(dim) - sign * slope / sympy.Integer(dim)) * half
         g = sympy.lambdify(T.x, target.act.expr, modules="mpmath")
+        n2 = target.norm2(dim)
+        if n2.has(sympy.Integral):  # the target's own quadrature: SymPy's N of the Integral took 8-230 s (gelu)
+            n2 = target.norm2_mp(dim, dps=40)
     elif isinstance(target, T.Cap):
         t0 = sympy.cos(target.theta0)
         g = lambda t: 1 if t > t0 else 0  # noqa: E731
+        n2 = target.norm2(dim)
     else:
         raise NotSupported(f"target {target.describe()!r}: its parity split is not available")
     with mpmath.workdps(40):
         cd = mpmath.gamma(mpmath.mpf(dim) / 2) / (mpmath.sqrt(mpmath.pi) * mpmath.gamma(mpmath.mpf(dim - 1) / 2))
         cross = mpmath.quad(lambda t: cd * (1 - t * t) ** (mpmath.mpf(dim - 3) / 2) * g(t) * g(-t), [-1, 0, 1])
-        n2 = mpmath.mpf(sympy.N(target.norm2(dim), 45))
+        if not isinstance(n2, mpmath.mpf):
+            n2 = mpmath.mpf(sympy.N(n2, 45))
         val = (n2 + sign * cross) / 2
     return sympy.Float(mpmath.nstr(val, 32), 30)
 

@@ -17,7 +17,7 @@ import time
 import pytest
 
 from asympt import __version__
-from asympt.tables import grid as T
+from asympt import tables as T
 
 SLICE = T.Grid(activations=("relu^0", "relu^1/2", "relu", "relu^3/2", "relu^2", "relu^3", "abs", "erf"),
                layers=(2,), dims=(3, 4, 5, 10, 20))
