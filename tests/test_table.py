@@ -6,12 +6,14 @@ theory section 5 (A_p table) and section 6 (neuron energies B), with C = rho (B/
 (2A)^-xi of section 7. The drift test recomputes a sample of rows of every committed table in tables/.
 """
 
+import dataclasses
 import glob
 import os
 from fractions import Fraction
 
 import mpmath
 import pytest
+import sympy
 from click.testing import CliRunner
 
 from asympt import __version__
@@ -355,10 +357,11 @@ def _sample_keys(rows):
 
 
 def recompute(keys):
-    groups = {}
-    for k in keys:
-        groups.setdefault(k[:4], []).append(k[4:])
-    return [r for g, specs in groups.items() for r in T.compute_group(g, specs)]
+    """The rows of ``keys`` as plain ``asympt xi`` computes them: no law shared between rows
+    (:func:`test_table_sharing.plain_row`), so that the drift test also checks the table's sharing."""
+    from test_table_sharing import plain_row
+
+    return [plain_row(k) for k in keys]
 
 
 def test_committed_tables_exist_and_name_their_command():
@@ -373,7 +376,8 @@ def test_committed_tables_exist_and_name_their_command():
 
 
 def test_committed_tables_do_not_drift():
-    """Recompute a sample of rows of the committed tables and compare them with every CSV/JSON file;
+    """Recompute a sample of rows of the committed tables (plain ``asympt xi`` path, nothing shared) and
+    compare them with every CSV/JSON file;
     Markdown and LaTeX files must be the rendering of the committed rows, byte for byte, with the
     recomputed sample rows put in. Every file in tables/ must come from a recorded command."""
     files = [f for f in committed_tables() if not f.endswith("README.md")]
@@ -416,7 +420,7 @@ def test_drift_comparison_catches_a_changed_formula(monkeypatch):
 
     def perturbed(*args, **kwargs):
         law = real(*args, **kwargs)
-        return loss.LossLaw(**{**law.__dict__, "C": law.C * (1 + __import__("sympy").Rational(1, 10**9))})
+        return dataclasses.replace(law, C=law.C * (1 + sympy.Rational(1, 10**9)))
 
     monkeypatch.setattr(loss, "loss_law", perturbed)
     diffs = T.compare_rows(committed, recompute([key]))
@@ -425,7 +429,7 @@ def test_drift_comparison_catches_a_changed_formula(monkeypatch):
 
     def wrong_xi(*args, **kwargs):
         law = real(*args, **kwargs)
-        return loss.LossLaw(**{**law.__dict__, "xi": law.xi + 1})
+        return dataclasses.replace(law, xi=law.xi + 1)
 
     monkeypatch.setattr(loss, "loss_law", wrong_xi)
     diffs = T.compare_rows(committed, recompute([key]))

@@ -124,7 +124,7 @@ def _note(law) -> str:
     return " ".join(text.split())
 
 
-def compute_group(group, rows, verify: bool = False, verify_n: int = 1500) -> list:
+def compute_group(group, rows, verify: bool = False, verify_n: int = 1500, *, seconds: list | None = None) -> list:
     """Rows (dicts of strings) for one kernel ``group`` = (activation, layers, bias, train).
 
     ``rows`` lists (data, target, dim). The kernel is built once and each (kernel, d) decay law is
@@ -132,12 +132,17 @@ def compute_group(group, rows, verify: bool = False, verify_n: int = 1500) -> li
     honest rows of kind ``undefined`` (the setting does not exist, e.g. the NTK of the step function) or
     ``not supported`` (the law is not derived), with the reason in ``note``; any other exception
     propagates. Safe to call from several threads (one row at a time per process: :data:`ROW_LOCK`).
+    ``seconds``: a list that receives (key, wall-clock seconds) for each row (building the kernel counts
+    in the first row; tests/benchmarks/bench_table.py uses it).
     """
+    import time
+
     from asympt.kernels.networks import ntk
     from asympt.laws.shared import KernelLaws
     from asympt.targets import parse_target
 
     act, layers, bias, train = group
+    start = time.perf_counter()
     with ROW_LOCK:
         try:
             kernel = ntk(act, int(layers), bias=BIASES[bias], train=train)
@@ -159,6 +164,10 @@ def compute_group(group, rows, verify: bool = False, verify_n: int = 1500) -> li
             except (AsymptError, NotImplementedError) as err:  # NotImplementedError: SymPy series limits
                 row = _error_row(key, _kind_of_error(err), err)
             out.append(_with_verdict(row, verify, (kernel, dim, target_spec, data, verify_n)))
+        if seconds is not None:
+            now = time.perf_counter()
+            seconds.append((key, now - start))
+            start = now
     return out
 
 
