@@ -22,11 +22,16 @@ from .grid import KINDS, VALUE_COLUMNS, Grid, expand_output, grid_groups, grid_r
 from .render import columns_for, format_of, render
 from .rows import compute_group, format_decimal
 
-__all__ = ["RESUME_SAMPLE", "build_table"]
+__all__ = ["RESUME_SAMPLE", "ResumeRefused", "build_table"]
 
 #: resumed rows recomputed, at random, to check that the files were not edited (the edits the cheap
 #: checks of :func:`trusted` cannot see: a value changed consistently in every format)
 RESUME_SAMPLE = 2
+
+
+class ResumeRefused(InvalidInput):
+    """A resumed row differs from its recomputation: the outputs were edited or written by another version.
+    Building with ``resume=False`` recomputes every row."""
 
 def decimal_consistent(row) -> bool:
     """Decimal columns agree with their exact forms where these are plain rationals (no parsing of
@@ -102,10 +107,10 @@ def recheck_sample(have, n, verify, verify_n):
         old = have[key]
         for c in VALUE_COLUMNS:
             if str(old.get(c, "")) != str(fresh.get(c, "")):
-                raise InvalidInput(
+                raise ResumeRefused(
                     f"row {'|'.join(map(str, key))} of the existing outputs differs from a recomputation "
                     f"({c}: {str(old.get(c, ''))[:40]!r} != {str(fresh.get(c, ''))[:40]!r}): the files were edited "
-                    "or written by another version; rerun with --fresh to recompute every row")
+                    "or written by another version; recompute every row instead of resuming")
 
 
 def build_table(grid: Grid, outputs, *, command: str, version: str, jobs: int = 1, executor: str = "local",
@@ -199,7 +204,7 @@ def _dask_client_class():
     try:
         from distributed import Client
     except ImportError:
-        raise InvalidInput("--executor dask needs Dask: pip install 'asympt[dask]' (dask[distributed])") from None
+        raise InvalidInput("the Dask executor needs Dask: pip install 'asympt[dask]' (dask[distributed])") from None
     return Client
 
 
