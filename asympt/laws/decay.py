@@ -240,6 +240,15 @@ class DecayLaw:
         }
 
 
+def singular_exponent(term):
+    """The singular exponent gamma of a term of :class:`asympt.kernels.expansions.SingularTerm`.
+
+    Issue 14 renames that field from ``nu`` (the letter of the eigen-index exponent too) to ``exponent``
+    on another branch; this reads either, until both branches are merged.
+    """
+    return term.exponent if hasattr(term, "exponent") else term.nu
+
+
 def _end_term(kernel, end):
     """Leading singular term at u = end (an :class:`EndTerm`), None if k is analytic there, or
     "unknown" when no expansion is available."""
@@ -250,7 +259,7 @@ def _end_term(kernel, end):
     if not exp.terms:
         return None
     t = exp.leading
-    return EndTerm(end, t.coeff, t.nu, t.log_power)
+    return EndTerm(end, t.coeff, singular_exponent(t), t.log_power)
 
 
 def decay_law(kernel, dim: int) -> DecayLaw:
@@ -309,7 +318,7 @@ def decay_law(kernel, dim: int) -> DecayLaw:
     for e in (1, -1):
         try:
             for t in kernel.singular(e, order=kernel.leading_order).terms:
-                full.append(EndTerm(e, t.coeff, t.nu, t.log_power))
+                full.append(EndTerm(e, t.coeff, singular_exponent(t), t.log_power))
         except NotSupported:
             pass
     return DecayLaw(dim, laws[0], laws[1], terms=tuple(contributions), smoothness=act.smoothness.describe(),

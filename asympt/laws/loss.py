@@ -417,7 +417,9 @@ def _euclidean(kernel, dim, target) -> LossLaw:
                            "intrinsic-dimension rule (theory section 8) gives no exponent; the eigenvalue decay of an "
                            "analytic kernel on a domain of R^d (faster than every power of n) and its loss law are "
                            "not derived")
-    gam = plus.leading.nu
+    from .decay import singular_exponent
+
+    gam = singular_exponent(plus.leading)
     order = singularity_order(target)
     if order is None:
         raise NotSupported(f"data 'euclidean': target {target.describe()!r} has no ridge-singularity order "

@@ -35,6 +35,8 @@ def _dec(x, digits=12):
 
 def kernel_lines(kernel, dim, dl) -> list:
     """The first links of the chain: the kernel and its singular expansion at u = +-1."""
+    from .decay import singular_exponent
+
     lines = []
     expr = kernel.expr
     text = safe_str(expr, 160) if expr is not None else None
@@ -54,7 +56,7 @@ def kernel_lines(kernel, dim, dl) -> list:
         if se.terms:
             lead = se.leading
             lg = " log t" if lead.log_power else ""
-            parts.append(f"near {name}: {fmt(lead.coeff, 8)} t^{lead.nu}{lg}")
+            parts.append(f"near {name}: {fmt(lead.coeff, 8)} t^{singular_exponent(lead)}{lg}")
         else:
             parts.append(f"analytic at {name.split(',')[0]}")
     if parts:
