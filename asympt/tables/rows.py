@@ -132,8 +132,8 @@ def compute_group(group, rows, verify: bool = False, verify_n: int = 1500, *, se
     honest rows of kind ``undefined`` (the setting does not exist, e.g. the NTK of the step function) or
     ``not supported`` (the law is not derived), with the reason in ``note``; any other exception
     propagates. Safe to call from several threads (one row at a time per process: :data:`ROW_LOCK`).
-    ``seconds``: a list that receives (key, wall-clock seconds) for each row (building the kernel counts
-    in the first row; tests/benchmarks/bench_table.py uses it).
+    ``seconds``: a list that receives (key, wall-clock seconds, CPU seconds of this process) for each row
+    (building the kernel counts in the first row; tests/benchmarks/bench_table.py uses it).
     """
     import time
 
@@ -142,7 +142,7 @@ def compute_group(group, rows, verify: bool = False, verify_n: int = 1500, *, se
     from asympt.targets import parse_target
 
     act, layers, bias, train = group
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with ROW_LOCK:
         try:
             kernel = ntk(act, int(layers), bias=BIASES[bias], train=train)
@@ -165,9 +165,9 @@ def compute_group(group, rows, verify: bool = False, verify_n: int = 1500, *, se
                 row = _error_row(key, _kind_of_error(err), err)
             out.append(_with_verdict(row, verify, (kernel, dim, target_spec, data, verify_n)))
         if seconds is not None:
-            now = time.perf_counter()
-            seconds.append((key, now - start))
-            start = now
+            now, now_cpu = time.perf_counter(), time.process_time()
+            seconds.append((key, now - start, now_cpu - cpu))
+            start, cpu = now, now_cpu
     return out
 
 
