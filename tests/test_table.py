@@ -1,4 +1,4 @@
-"""Reference tables (asympt.tables.grid, ``asympt table``).
+"""Reference tables (asympt.tables, ``asympt table``).
 
 Independent references: exponents typed from the theory notes section 7 (sphere summary table, worked case,
 plateaus) and section 8 (euclidean closed forms); constants C and A_p recomputed here with mpmath from

@@ -217,7 +217,8 @@ def loss_law(kernel, dim: int, target, *, data: str = "sphere", lr=None, decay=N
 # ---- helpers ----------------------------------------------------------------------------------
 
 def attach_spectrum(kernel, dim, target, dl):
-    """rkhs:R targets are defined through the kernel's own eigenvalues."""
+    """``target`` with the kernel's eigenvalues attached when it is an rkhs:R target (defined through
+    them: exact where the spectrum is exact, else 20 digits), otherwise ``target`` unchanged."""
     from asympt import targets as T
 
     if not isinstance(target, T.RKHS) or target.mu is not None:

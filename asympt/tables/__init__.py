@@ -13,7 +13,7 @@ from .render import FORMATS, columns_for, format_of, render
 from .rows import ROW_LOCK, compute_group, format_decimal
 
 __all__ = ["ACTIVATIONS", "BIASES", "COLUMNS", "FORMATS", "GRIDS", "KEY_COLUMNS", "KINDS", "MAX_READ_BYTES",
-           "RESUME_SAMPLE", "ROW_LOCK", "ResumeRefused", "TARGETS", "VALUE_COLUMNS", "VERIFY_COLUMNS", "Grid", "build_table",
-           "columns_for", "compare_rows", "compute_group", "expand_output", "files_of_command", "format_decimal",
-           "format_of", "grid_groups", "grid_rows", "journal_path", "read_header", "read_rows", "render",
-           "row_key", "slug"]
+           "RESUME_SAMPLE", "ROW_LOCK", "ResumeRefused", "TARGETS", "VALUE_COLUMNS", "VERIFY_COLUMNS", "Grid",
+           "build_table", "columns_for", "compare_rows", "compute_group", "expand_output", "files_of_command",
+           "format_decimal", "format_of", "grid_groups", "grid_rows", "journal_path", "read_header", "read_rows",
+           "render", "row_key", "slug"]

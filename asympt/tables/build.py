@@ -33,6 +33,7 @@ class ResumeRefused(InvalidInput):
     """A resumed row differs from its recomputation: the outputs were edited or written by another version.
     Building with ``resume=False`` recomputes every row."""
 
+
 def decimal_consistent(row) -> bool:
     """Decimal columns agree with their exact forms where these are plain rationals (no parsing of
     anything else: file text never reaches SymPy's parser)."""

@@ -31,6 +31,7 @@ __all__ = ["MAX_READ_BYTES", "check_ours", "compare_rows", "created_dirs", "jour
 #: largest existing output or journal read back, in bytes (the full grid's JSON is about 12 MB)
 MAX_READ_BYTES = 64 * 2**20
 
+
 def _normalise(row) -> dict:
     out = dict(row)
     for c in ("layers", "dim"):
