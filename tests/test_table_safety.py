@@ -122,6 +122,16 @@ def test_a_consistent_edit_is_caught_by_the_recomputed_sample(tmp_path):
     assert fresh["computed"] == fresh["rows"] and open(csv_path, encoding="utf-8").read() == original
 
 
+def test_the_cli_says_how_to_recompute_when_a_resumed_row_is_refused(tmp_path, monkeypatch):
+    """The library's message names no option; the command adds its own (--fresh)."""
+    def refused(*args, **kwargs):
+        raise T.ResumeRefused("row x of the existing outputs differs from a recomputation")
+
+    monkeypatch.setattr(T, "build_table", refused)
+    line = one_line_error(cli(tmp_path, "-o", "t.csv"))
+    assert line.endswith("differs from a recomputation: rerun with --fresh"), line
+
+
 def test_rows_under_a_different_header_are_recomputed(tmp_path):
     _, (csv_path,) = build(tmp_path, ["t.csv"])
     original = open(csv_path, encoding="utf-8").read()
