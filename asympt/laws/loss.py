@@ -43,13 +43,21 @@ KINDS = ("power", "log-periodic", "power-like", "exponential", "logarithmic", "s
 class Exponents:
     """The exponents behind xi: mu_k ~ A k^-alpha, e_k ~ B k^-beta, and the eigen-index forms
     lambda_n ~ Lambda n^-nu (eigenvalues ordered with multiplicity), nu = alpha/(d - 1),
-    kappa = (beta - 1)/(d - 1), xi = kappa/nu (theory section 1). None where not defined."""
+    kappa = (beta - 1)/(d - 1), xi = kappa/nu (theory section 1). None where not defined.
+
+    ``decay``: the :class:`~asympt.laws.decay.DecayLaw` that gives Lambda, for a power law (else None);
+    Lambda is computed when first read (about 1 s at d = 100 for deep kernels) and then remembered.
+    """
 
     alpha: sympy.Expr | None = None
     beta: sympy.Expr | None = None
     nu: sympy.Expr | None = None
     kappa: sympy.Expr | None = None
-    Lambda: sympy.Expr | None = None  # noqa: N815 - the paper's symbol
+    decay: object = None
+
+    @property
+    def Lambda(self):  # noqa: N802 - the paper's symbol
+        return None if self.decay is None else self.decay.Lambda
 
 
 @dataclass(frozen=True)
@@ -330,7 +338,7 @@ def _general(kernel, dim, target, dl, tl, expl) -> LossLaw:
     alpha, nu, beta = dl.alpha, dl.nu, (tl.beta if tl is not None else None)
     kappa = None if beta is None or nu is None else (beta - 1) / (dim - 1)
     return LossLaw(kind, dim, xi, C, L_inf, never_learned=never,
-                   exponents=Exponents(alpha, beta, nu, kappa, dl.Lambda if approach_kind == "power" else None),
+                   exponents=Exponents(alpha, beta, nu, kappa, dl if approach_kind == "power" else None),
                    approach_law=Approach(approach_kind, approach, tag, law_params, rate, amp),
                    derivation=Derivation(tuple(expl), (), tuple(terms)))
 

@@ -39,7 +39,7 @@ def kernel_lines(kernel, dim, dl) -> list:
 
     lines = []
     expr = kernel.expr
-    text = safe_str(expr, 160) if expr is not None else None
+    text = safe_str(expr, 160) if expr is not None and _at_most_nodes(expr, 640) else None
     if text:
         lines.append(f"Kernel: k(u) = {text}, u = x.x'")
     elif expr is not None:
@@ -65,6 +65,19 @@ def kernel_lines(kernel, dim, dl) -> list:
             rule = f"; mu_k ~ [c_+ + (-1)^k c_-] M(gamma, d) k^-(d-1+2 gamma), alpha = {dl.alpha}"
         lines.append("Singular expansion (leading non-analytic terms): " + "; ".join(parts) + rule)
     return lines
+
+
+def _at_most_nodes(expr, limit: int) -> bool:
+    """True when ``expr`` has at most ``limit`` nodes, found without walking the whole tree.
+
+    A printed form shows every atom with at least one character, and atoms are at least half of the
+    nodes (every operation has two or more arguments, or a name in the text), so an expression of more
+    than 640 nodes never prints in 160 characters: printing a deep kernel (seconds) is skipped.
+    """
+    for i, _ in enumerate(sympy.preorder_traversal(expr)):
+        if i >= limit:
+            return False
+    return True
 
 
 def describe_decay(dl, kernel=None) -> str:
