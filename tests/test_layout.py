@@ -135,7 +135,6 @@ def test_every_module_belongs_to_a_layer():
     assert {_package(m) for m in MODULES} - {None} <= set(LAYER)
 
 
-@pytest.mark.xfail(strict=True, reason="tables.grid -> cli.report is being removed on the tables branch")
 def test_no_upward_import():
     assert _upward() == []
 
@@ -153,7 +152,6 @@ def test_the_contract_check_can_fail(monkeypatch):
     assert "asympt.core.fake -> asympt.laws.loss" in _upward()
 
 
-@pytest.mark.xfail(strict=True, reason="layout commit: tables.grid patching is being removed on a branch")
 def test_no_module_sets_another_modules_attribute():
     """No library module assigns to an attribute of another module (monkey-patching outside tests)."""
     bad = []

@@ -14,7 +14,8 @@ import sympy
 
 from asympt.laws.curve import loss_curve
 from asympt.laws.decay import smooth_class
-from asympt.laws.loss import log_periodic_band, loss_law
+from asympt.laws.loss import loss_law
+from asympt.laws.pairs import log_periodic_band
 from asympt.kernels.networks import ntk
 from asympt.spectrum import eigenvalues
 

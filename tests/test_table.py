@@ -1,4 +1,4 @@
-"""Reference tables (asympt.tables.grid, ``asympt table``).
+"""Reference tables (asympt.tables, ``asympt table``).
 
 Independent references: exponents typed from the theory notes section 7 (sphere summary table, worked case,
 plateaus) and section 8 (euclidean closed forms); constants C and A_p recomputed here with mpmath from
@@ -6,18 +6,18 @@ theory section 5 (A_p table) and section 6 (neuron energies B), with C = rho (B/
 (2A)^-xi of section 7. The drift test recomputes a sample of rows of every committed table in tables/.
 """
 
+import dataclasses
 import glob
 import os
-import sys
-import types
 from fractions import Fraction
 
 import mpmath
 import pytest
+import sympy
 from click.testing import CliRunner
 
 from asympt import __version__
-from asympt.tables import grid as T
+from asympt import tables as T
 from asympt.cli.table import table as table_cmd
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
@@ -278,15 +278,9 @@ def _fake_check(monkeypatch, calls):
         calls.append((kernel.network.activation.name, dim, target, data, n, seed))
         return {"verdict": "pass" if dim == 3 else "fail", "detail": f"fake check d={dim}"}
 
-    try:
-        import asympt.checks.run as check
-    except ImportError:
-        check = types.ModuleType("asympt.checks.run")
-        monkeypatch.setitem(sys.modules, "asympt.checks.run", check)
-        import asympt
+    import asympt.checks.run as check
 
-        monkeypatch.setattr(asympt, "check", check, raising=False)
-    monkeypatch.setattr(check, "verify_row", verify_row, raising=False)
+    monkeypatch.setattr(check, "verify_row", verify_row)
 
 
 def test_verify_adds_the_verdict_of_verify_row(tmp_path, monkeypatch):
@@ -363,10 +357,11 @@ def _sample_keys(rows):
 
 
 def recompute(keys):
-    groups = {}
-    for k in keys:
-        groups.setdefault(k[:4], []).append(k[4:])
-    return [r for g, specs in groups.items() for r in T.compute_group(g, specs)]
+    """The rows of ``keys`` as plain ``asympt xi`` computes them: no law shared between rows
+    (:func:`test_table_sharing.plain_row`), so that the drift test also checks the table's sharing."""
+    from test_table_sharing import plain_row
+
+    return [plain_row(k) for k in keys]
 
 
 def test_committed_tables_exist_and_name_their_command():
@@ -381,7 +376,8 @@ def test_committed_tables_exist_and_name_their_command():
 
 
 def test_committed_tables_do_not_drift():
-    """Recompute a sample of rows of the committed tables and compare them with every CSV/JSON file;
+    """Recompute a sample of rows of the committed tables (plain ``asympt xi`` path, nothing shared) and
+    compare them with every CSV/JSON file;
     Markdown and LaTeX files must be the rendering of the committed rows, byte for byte, with the
     recomputed sample rows put in. Every file in tables/ must come from a recorded command."""
     files = [f for f in committed_tables() if not f.endswith("README.md")]
@@ -424,7 +420,7 @@ def test_drift_comparison_catches_a_changed_formula(monkeypatch):
 
     def perturbed(*args, **kwargs):
         law = real(*args, **kwargs)
-        return loss.LossLaw(**{**law.__dict__, "C": law.C * (1 + __import__("sympy").Rational(1, 10**9))})
+        return dataclasses.replace(law, C=law.C * (1 + sympy.Rational(1, 10**9)))
 
     monkeypatch.setattr(loss, "loss_law", perturbed)
     diffs = T.compare_rows(committed, recompute([key]))
@@ -433,7 +429,7 @@ def test_drift_comparison_catches_a_changed_formula(monkeypatch):
 
     def wrong_xi(*args, **kwargs):
         law = real(*args, **kwargs)
-        return loss.LossLaw(**{**law.__dict__, "xi": law.xi + 1})
+        return dataclasses.replace(law, xi=law.xi + 1)
 
     monkeypatch.setattr(loss, "loss_law", wrong_xi)
     diffs = T.compare_rows(committed, recompute([key]))

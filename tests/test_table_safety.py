@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from asympt import __version__
-from asympt.tables import grid as T
+from asympt import tables as T
 from asympt.cli.main import main
 from asympt.core.errors import AsymptError, InvalidInput
+from asympt.tables.files import locked
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ONE = T.Grid(activations=("relu",), layers=(2,), biases=("1",), trains=("last",), datas=("sphere",),
@@ -121,6 +122,16 @@ def test_a_consistent_edit_is_caught_by_the_recomputed_sample(tmp_path):
     assert fresh["computed"] == fresh["rows"] and open(csv_path, encoding="utf-8").read() == original
 
 
+def test_the_cli_says_how_to_recompute_when_a_resumed_row_is_refused(tmp_path, monkeypatch):
+    """The library's message names no option; the command adds its own (--fresh)."""
+    def refused(*args, **kwargs):
+        raise T.ResumeRefused("row x of the existing outputs differs from a recomputation")
+
+    monkeypatch.setattr(T, "build_table", refused)
+    line = one_line_error(cli(tmp_path, "-o", "t.csv"))
+    assert line.endswith("differs from a recomputation: rerun with --fresh"), line
+
+
 def test_rows_under_a_different_header_are_recomputed(tmp_path):
     _, (csv_path,) = build(tmp_path, ["t.csv"])
     original = open(csv_path, encoding="utf-8").read()
@@ -137,7 +148,7 @@ def test_rows_under_a_different_header_are_recomputed(tmp_path):
 
 def test_a_second_run_into_locked_outputs_fails_at_once(tmp_path):
     outs = [str(tmp_path / "t.csv"), str(tmp_path / "t.md")]
-    with T._locked([outs[1]]):
+    with locked([outs[1]]):
         with pytest.raises(InvalidInput, match="another 'asympt table' run"):
             T.build_table(ONE, outs, command="c", version=__version__)
     assert not os.path.exists(outs[0]) and not os.path.exists(outs[1])

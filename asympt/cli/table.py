@@ -1,4 +1,4 @@
-"""``asympt table``: reference tables of loss laws over a grid of settings (library: :mod:`asympt.tables.grid`)."""
+"""``asympt table``: reference tables of loss laws over a grid of settings (library: :mod:`asympt.tables`)."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def table(outputs, grid_name, activations, dims, layers_, biases, trains, datas,
     import dataclasses
 
     from asympt import __version__
-    from asympt.tables import grid as T
+    from asympt import tables as T
 
     grid = T.GRIDS[grid_name]
     changes = {}
@@ -129,15 +129,16 @@ def table(outputs, grid_name, activations, dims, layers_, biases, trains, datas,
                        verify_n)
     n_rows = len(T.grid_rows(grid))
     show = not quiet and sys.stderr.isatty()
-    if show:
-        with click.progressbar(length=n_rows, label="rows", file=sys.stderr) as bar:
-            summary = T.build_table(grid, outputs, command=command, version=__version__, jobs=jobs,
-                                    executor=executor, scheduler=scheduler, verify=verify, verify_n=verify_n,
-                                    resume=not fresh, progress=bar.update, connect_timeout=LIMITS.dask_connect)
-    else:
-        summary = T.build_table(grid, outputs, command=command, version=__version__, jobs=jobs, executor=executor,
-                                scheduler=scheduler, verify=verify, verify_n=verify_n, resume=not fresh,
-                                connect_timeout=LIMITS.dask_connect)
+    kw = dict(command=command, version=__version__, jobs=jobs, executor=executor, scheduler=scheduler, verify=verify,
+              verify_n=verify_n, resume=not fresh, connect_timeout=LIMITS.dask_connect)
+    try:
+        if show:
+            with click.progressbar(length=n_rows, label="rows", file=sys.stderr) as bar:
+                summary = T.build_table(grid, outputs, progress=bar.update, **kw)
+        else:
+            summary = T.build_table(grid, outputs, **kw)
+    except T.ResumeRefused as err:
+        raise T.ResumeRefused(f"{err}: rerun with --fresh") from None
     if as_json:
         import json
 

@@ -165,9 +165,9 @@ def loss_curve(kernel, dim: int, target, times, *, digits: int = 15, kmax: int |
     if not times or any(t <= 0 for t in times):
         raise InvalidInput("times must be positive numbers")
     dl = decay_law(kernel, dim)
-    from .loss import _attach_spectrum
+    from .loss import attach_spectrum
 
-    target = _attach_spectrum(kernel, dim, target, dl)
+    target = attach_spectrum(kernel, dim, target, dl)
     tl = target.asymptotic(dim)
     t_max = max(times)
     dps = digits + 15

@@ -15,19 +15,22 @@ Eigen-index form (theory section 1): ordering the eigenvalues with multiplicity 
 lambda_n ~ Lambda n^-nu with nu = alpha/(d - 1) and Lambda = (sum_p A_p^(1/nu) / (d-1)!)^nu, which
 gives A ((d-1)!/2)^-nu when A_even = A_odd and A ((d-1)!)^-nu for one parity class.
 
-Entry point: :func:`decay_law`.
+Entry point: :func:`decay_law`. Its result holds the leading singular terms as :class:`EndTerm`
+records; the eigen-index constant :attr:`DecayLaw.Lambda` is computed once per law and then remembered,
+so a law computed once can serve every target of a (kernel, d) (``loss_law(..., decay=...)``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import sympy
 
 from asympt.core.symbolic import log_positive, tidy_constant
 from asympt.core.errors import NotSupported, check_int
 
-__all__ = ["DecayLaw", "ParityLaw", "decay_law"]
+__all__ = ["DecayLaw", "EndTerm", "ParityLaw", "decay_law"]
 
 
 @dataclass(frozen=True)
@@ -49,14 +52,31 @@ class ParityLaw:
 
 
 @dataclass(frozen=True)
+class EndTerm:
+    """One singular term ``coeff (1 - end u)^gamma [log(1 - end u)]^log_power`` of k(u) at u = ``end``.
+
+    ``end`` is +1 or -1; ``gamma`` is the singular exponent (theory section 5), ``log_power`` 0 or 1.
+    """
+
+    end: int
+    coeff: sympy.Expr
+    gamma: sympy.Expr
+    log_power: int = 0
+
+
+@dataclass(frozen=True)
 class DecayLaw:
-    """Eigenvalue law of a kernel on S^(d-1); see the module docstring."""
+    """Eigenvalue law of a kernel on S^(d-1); see the module docstring.
+
+    ``terms``: the leading singular terms (:class:`EndTerm`, the smallest gamma over both ends);
+    ``all_terms``: every singular term computed at both ends (for the Gamma-ratio approximants).
+    """
 
     dim: int
     even: ParityLaw
     odd: ParityLaw
-    terms: tuple = field(default=())  # (end, coeff, gamma, log_power) of the leading singular terms
-    all_terms: tuple = field(default=())  # every singular term computed at both ends (for approximants)
+    terms: tuple[EndTerm, ...] = field(default=())
+    all_terms: tuple[EndTerm, ...] = field(default=())
     smoothness: str = ""
 
     @property
@@ -102,9 +122,12 @@ class DecayLaw:
         a = self.alpha
         return None if a is None else a / (self.dim - 1)
 
-    @property
-    def Lambda(self):
-        """Constant of lambda_n ~ Lambda n^-nu (eigenvalues ordered with multiplicity)."""
+    @cached_property
+    def Lambda(self):  # noqa: N802 - the paper's symbol
+        """Constant of lambda_n ~ Lambda n^-nu (eigenvalues ordered with multiplicity).
+
+        Computed on first use and remembered by this (immutable) law: a d = 30 Lambda costs about 0.2 s.
+        """
         a = self.alpha
         if a is None:
             return None
@@ -148,15 +171,15 @@ class DecayLaw:
         if law.kind != "power":
             return None
         tot = mpmath.mpf(0)
-        for end, coeff, gam, logp in self.terms:
-            if self.dim - 1 + 2 * gam != law.alpha:
+        for t in self.terms:
+            if self.dim - 1 + 2 * t.gamma != law.alpha:
                 continue
-            c = mpmath.mpf(sympy.N(coeff, mpmath.mp.dps + 5))
-            sign = 1 if end == 1 else (-1) ** k
-            if logp:
-                tot += sign * c * mpmath.mpf(sympy.N(mu_log_term(int(gam), self.dim, k), mpmath.mp.dps + 5))
+            c = mpmath.mpf(sympy.N(t.coeff, mpmath.mp.dps + 5))
+            sign = 1 if t.end == 1 else (-1) ** k
+            if t.log_power:
+                tot += sign * c * mpmath.mpf(sympy.N(mu_log_term(int(t.gamma), self.dim, k), mpmath.mp.dps + 5))
             else:
-                tot += sign * c * mu_one_minus_u_pow_mp(gam, self.dim, k)
+                tot += sign * c * mu_one_minus_u_pow_mp(t.gamma, self.dim, k)
         return tot
 
     def gamma_ratio_mp_real(self, k, parity: int):
@@ -179,14 +202,14 @@ class DecayLaw:
             parts = []
             # every computed singular term (subleading ones make the approximant O(k^-2) better
             # per term), not only the leading pair
-            for end, coeff, gam, logp in (self.all_terms or self.terms):
-                c = mpmath.mpf(sympy.N(coeff, mpmath.mp.dps + 5))
-                sign = 1 if end == 1 else (-1) ** parity
-                g = mpmath.mpf(sympy.N(gam, mpmath.mp.dps + 5))
+            for t in (self.all_terms or self.terms):
+                c = mpmath.mpf(sympy.N(t.coeff, mpmath.mp.dps + 5))
+                sign = 1 if t.end == 1 else (-1) ** parity
+                g = mpmath.mpf(sympy.N(t.gamma, mpmath.mp.dps + 5))
                 pref = mpmath.power(2, g + d - 2) * mpmath.gamma(mpmath.mpf(d) / 2) * \
                     mpmath.gamma(g + mpmath.mpf(d - 1) / 2) / mpmath.sqrt(mpmath.pi)
-                if logp:
-                    n = int(gam)
+                if t.log_power:
+                    n = int(t.gamma)
                     parts.append((sign * c * (-1) ** (n + 1) * mpmath.factorial(n) * pref, n, True))
                 else:
                     parts.append((sign * c * pref * mpmath.rgamma(-g), g, False))
@@ -218,7 +241,8 @@ class DecayLaw:
 
 
 def _end_term(kernel, end):
-    """Leading singular term at u = end as (coeff, gamma, log_power), or None if analytic there."""
+    """Leading singular term at u = end (an :class:`EndTerm`), None if k is analytic there, or
+    "unknown" when no expansion is available."""
     try:
         exp = kernel.singular(end, order=kernel.leading_order)
     except NotSupported:
@@ -226,7 +250,7 @@ def _end_term(kernel, end):
     if not exp.terms:
         return None
     t = exp.leading
-    return (t.coeff, t.exponent, t.log_power)
+    return EndTerm(end, t.coeff, t.exponent, t.log_power)
 
 
 def decay_law(kernel, dim: int) -> DecayLaw:
@@ -255,13 +279,9 @@ def decay_law(kernel, dim: int) -> DecayLaw:
             return M_log_constant(int(gam), dim)
         return M_constant(gam, dim)
 
-    contributions = []  # (end, coeff, gamma, logp)
-    live = [(e, t) for e, t in ends.items() if t is not None]
-    if live:
-        gmin = min(t[1] for _, t in live)
-        for e, (c, g, lp) in live:
-            if g == gmin:
-                contributions.append((e, c, g, lp))
+    live = [t for t in ends.values() if t is not None]
+    gmin = min((t.gamma for t in live), default=None)
+    contributions = [t for t in live if t.gamma == gmin]  # the leading terms over both ends
     laws = []
     for p in (0, 1):
         deg = kernel.polynomial_degree(p)
@@ -275,9 +295,9 @@ def decay_law(kernel, dim: int) -> DecayLaw:
                                   + "): mu_k decays faster than any power of k"))
             continue
         A = sympy.S.Zero
-        alpha = d - 1 + 2 * contributions[0][2]
-        for e, c, g, lp in contributions:
-            A += (1 if e == 1 else (-1) ** p) * c * M(g, lp)
+        alpha = d - 1 + 2 * contributions[0].gamma
+        for t in contributions:
+            A += (1 if t.end == 1 else (-1) ** p) * t.coeff * M(t.gamma, t.log_power)
         A = tidy_constant(A)
         if A == 0:
             laws.append(ParityLaw(p, "faster", alpha=alpha,
@@ -289,7 +309,7 @@ def decay_law(kernel, dim: int) -> DecayLaw:
     for e in (1, -1):
         try:
             for t in kernel.singular(e, order=kernel.leading_order).terms:
-                full.append((e, t.coeff, t.exponent, t.log_power))
+                full.append(EndTerm(e, t.coeff, t.exponent, t.log_power))
         except NotSupported:
             pass
     return DecayLaw(dim, laws[0], laws[1], terms=tuple(contributions), smoothness=act.smoothness.describe(),

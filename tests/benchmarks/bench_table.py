@@ -17,7 +17,7 @@ import time
 import pytest
 
 from asympt import __version__
-from asympt.tables import grid as T
+from asympt import tables as T
 
 SLICE = T.Grid(activations=("relu^0", "relu^1/2", "relu", "relu^3/2", "relu^2", "relu^3", "abs", "erf"),
                layers=(2,), dims=(3, 4, 5, 10, 20))
@@ -72,3 +72,39 @@ def test_two_processes_vs_one(benchmark, baseline, tmp_path):
     print(f"\n{res['rows']} rows: jobs=1 {baseline['seconds']:.1f} s, jobs=2 {two:.1f} s, speed-up {ratio:.2f}x "
           f"(issue target: >= 1.7x); control: a pure-Python loop gets {control:.2f}x from 2 processes right now")
     assert res["computed"] == baseline["rows"]
+
+
+# ---- per-row times of a slice of the grid (on demand; not a pytest benchmark) -------------------------
+
+def time_rows(grid, path, groups=None):
+    """Compute every row of ``grid`` in one process, group after group, and write one line per row to
+    ``path`` (tab-separated: key columns, kind, wall-clock seconds, CPU seconds; building the kernel and its
+    singular expansions counts in the group's first row; on a shared machine the CPU seconds are the
+    figure to compare). ``groups``: a subset of group keys, e.g. a sample of deep kernels.
+    Returns the total wall-clock seconds."""
+    total = 0.0
+    with open(path, "w", encoding="utf-8") as fh:
+        for group, rows in T.grid_groups(grid):
+            if groups is not None and group not in groups:
+                continue
+            seconds = []
+            t0 = time.perf_counter()
+            out = T.compute_group(group, rows, seconds=seconds)
+            total += time.perf_counter() - t0
+            for (key, wall, cpu), row in zip(seconds, out):
+                fh.write("\t".join(map(str, key)) + f"\t{row['kind']}\t{wall:.3f}\t{cpu:.3f}\n")
+            fh.flush()
+    return total
+
+
+if __name__ == "__main__":
+    # python tests/benchmarks/bench_table.py OUT.tsv LAYERS [ACTIVATIONS] [DIMS]
+    import sys
+
+    layers = tuple(int(x) for x in sys.argv[2].split(","))
+    kw = {"layers": layers}
+    if len(sys.argv) > 3 and sys.argv[3] != "all":
+        kw["activations"] = tuple(sys.argv[3].split(","))
+    if len(sys.argv) > 4:
+        kw["dims"] = tuple(int(x) for x in sys.argv[4].split(","))
+    print(f"{time_rows(T.Grid(**kw), sys.argv[1]):.1f} s", flush=True)
