@@ -117,3 +117,22 @@ def test_sobolev_plateau_of_odd_kernel_in_closed_form():
 def test_polynomial_parity_parts_give_plateaus(act, target, expected):
     law = loss_law(ntk(act), 3, target)
     assert law.kind == "plateau" and abs(sympy.N(law.L_inf - expected, 30)) < 1e-25
+
+
+def test_gelu_teacher_has_no_energy_beyond_its_polynomial_odd_part_at_d2():
+    """gelu's odd part is x/2, so a gelu teacher has no odd energy above degree 1: nothing is lost, exactly.
+
+    The committed table once printed a 'plateau' L_inf = -2.1e-24 here (a quadrature residue). The
+    half-space indicator at d = 2 is the independent control: its odd part sign(cos th)/2 has Fourier
+    coefficients 2/(pi k) on odd k, so the energy on odd k >= 3 is (2/pi^2)(pi^2/8 - 1) and
+    L_inf = 1/8 - 1/pi^2 (typed here from the Fourier series, not from asympt).
+    """
+    import sympy
+
+    from asympt import loss_law, ntk
+
+    law = loss_law(ntk("gelu"), dim=2, target="neuron")
+    assert law.L_inf == 0 and law.kind != "plateau"
+    half = loss_law(ntk("gelu"), dim=2, target="halfspace")
+    assert half.kind == "plateau"
+    assert sympy.simplify(half.L_inf - (sympy.Rational(1, 8) - 1 / sympy.pi**2)) == 0
