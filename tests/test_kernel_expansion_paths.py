@@ -82,3 +82,25 @@ def test_value_at_one_of_a_deep_fractional_kernel_against_the_closed_form():
         near = k.mp(1 - h)            # the 2F1 closed form of k(u) (lambdified), just below u = 1
         # the leading singular term is c t log t (t = 1 - u, gamma = a - 1/2 = 1): |k(1) - k(1 - h)| <~ h log(1/h)
         assert abs(near - mpmath.mpf(sympy.N(exact, 40))) <= 1e3 * h * mpmath.log(1 / h)
+
+
+def test_a_refused_singular_expansion_is_remembered_and_raised_again(monkeypatch):
+    """The kernel caches a refusal like a result: the expansion code runs once, the error comes back each time."""
+    import pytest
+
+    from asympt.core.errors import NotSupported
+    from asympt.kernels import expansions
+    from asympt.kernels.networks import ntk
+
+    calls = []
+
+    def refuse(kernel, at, order=None):
+        calls.append(at)
+        raise NotSupported("no expansion here")
+
+    monkeypatch.setattr(expansions, "singular_expansion", refuse)
+    k = ntk("relu", 3)
+    for _ in range(3):
+        with pytest.raises(NotSupported, match="no expansion here"):
+            k.singular(1)
+    assert calls == [1]

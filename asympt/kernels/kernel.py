@@ -300,15 +300,23 @@ class DotProductKernel:
 
         ``order`` is the power of (1 -+ u) to which terms are kept (default: three beyond the kink).
         """
-        from .expansions import singular_expansion
+        from asympt.core.errors import AsymptError
 
-        from .expansions import default_order
+        from .expansions import default_order, singular_expansion
 
+        # the kernel owns this cache: an expansion, or the refusal, is worked out once per (end, order);
+        # a refusal is remembered too, so a table asking again for every d or data kind does not redo it
         cache = self.__dict__.setdefault("_singular_cache", {})
         key = (at, default_order(self.network) if order is None else sympy.Rational(order))
         if key not in cache:
-            cache[key] = singular_expansion(self, at, order=order)
-        return cache[key]
+            try:
+                cache[key] = singular_expansion(self, at, order=order)
+            except AsymptError as err:
+                cache[key] = err
+        found = cache[key]
+        if isinstance(found, AsymptError):
+            raise type(found)(*found.args)
+        return found
 
     @property
     def leading_order(self):
