@@ -156,9 +156,9 @@ def build_kernel(activation, layers, bias, sigma_w, sigma_b, train, convention):
 def _bias_value(bias):
     if bias is None:
         return None
-    from asympt.kernels.activations import _rational
+    from asympt.core.parse import parse_rational
 
-    return _rational(repr(float(bias)), "bias")
+    return parse_rational(repr(float(bias)), "bias")
 
 
 def json_option(f):
@@ -191,12 +191,12 @@ def kernel(activation, layers, bias, sigma_w, sigma_b, train, convention, points
       asympt kernel --activation relu --layers 3 --at 0.3 --at -0.5
     """
     from . import report
-    from asympt.kernels.activations import _rational
+    from asympt.core.parse import parse_rational
     from asympt.kernels.kernel import format_value
 
     exact_points = []
     for text in points:  # validated before any work: finite, at most 60 digits, in [-1, 1]
-        val = _rational(text, "--at")
+        val = parse_rational(text, "--at")
         if not -1 <= val <= 1:
             raise click.BadParameter(f"{text!r} is not in [-1, 1]", param_hint="'--at'")
         exact_points.append((text.strip(), val))

@@ -23,6 +23,7 @@ asympt.core.errors.InvalidInput: scale: only the names m may appear, got a call 
 from __future__ import annotations
 
 import ast
+import re
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -32,7 +33,7 @@ import sympy
 
 from .errors import InvalidInput
 
-__all__ = ["Grammar", "parse_restricted"]
+__all__ = ["Grammar", "parse_rational", "parse_restricted"]
 
 #: Largest decimal exponent of a power of two numbers (2**100**100 would take SymPy forever).
 _MAX_NUMERIC_POWER_DIGITS = 300
@@ -184,3 +185,49 @@ class _Builder:
             if digits > _MAX_NUMERIC_POWER_DIGITS:
                 raise g.fail(f"a power of numbers must stay below 10^{_MAX_NUMERIC_POWER_DIGITS}", shape=False)
         return base ** exponent
+
+
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_FRACTION_RE = re.compile(r"^[+-]?\d+\s*/\s*[+-]?\d+$")
+_MAX_DIGITS = 60  # significant digits of a typed number
+_MAX_EXP10 = 30  # |decimal exponent| of a typed number
+_MAX_RATIONAL = 10**6  # magnitude of a typed number (the activation constants share this bound)
+
+
+def parse_rational(text: str, what: str) -> sympy.Rational:
+    """Parse a decimal (``0.5``, ``1e-3``) or ``p/q`` string into an exact SymPy Rational (no eval).
+
+    The size is bounded from the text alone, before any big integer is built: at most 60 digits
+    and decimal exponents within +-30 (``1e1000000000`` would otherwise build a billion-digit integer).
+
+    >>> parse_rational("3/2", "a"), parse_rational("-1.25e-1", "a")
+    (3/2, -1/8)
+    >>> parse_rational("1e1000000000", "a")
+    Traceback (most recent call last):
+    ...
+    asympt.core.errors.InvalidInput: a must be a number of at most 60 digits with exponent within +-30: '1e1000000000'
+    """
+    text = str(text).strip()
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    if not (_NUMBER_RE.match(text) or _FRACTION_RE.match(text)):
+        raise InvalidInput(f"{what} must be a finite number such as 0.5 or 3/2: {shown!r}")
+    mantissa, _, exp = text.lower().partition("e")
+    ndigits = sum(ch.isdigit() for ch in mantissa)
+    try:
+        exp_ok = not exp or abs(int(exp)) <= _MAX_EXP10 if len(exp) <= 6 else False
+    except ValueError:
+        exp_ok = False
+    if ndigits > _MAX_DIGITS or not exp_ok:
+        raise InvalidInput(f"{what} must be a number of at most {_MAX_DIGITS} digits with exponent within "
+                           f"+-{_MAX_EXP10}: {shown!r}")
+    try:
+        if "/" in text:
+            p, q = text.split("/")
+            value = Fraction(int(p), int(q))
+        else:
+            value = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise InvalidInput(f"{what} must be a number such as 0.5 or 3/2: {shown!r}") from None
+    if abs(value) > _MAX_RATIONAL:
+        raise InvalidInput(f"{what} must have magnitude <= {_MAX_RATIONAL}: {shown!r}")
+    return sympy.Rational(value.numerator, value.denominator)

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from fractions import Fraction
 from functools import lru_cache
 
 import sympy
 
 from asympt.core.errors import InvalidInput
-from asympt.core.parse import Grammar, parse_restricted
+from asympt.core.parse import Grammar, parse_rational, parse_restricted
 
 __all__ = ["Activation", "Smoothness", "activation", "available", "polynomial_parts", "x"]
 
@@ -110,51 +109,6 @@ class Activation:
 
     def __str__(self) -> str:
         return self.name
-
-
-_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-_FRACTION_RE = re.compile(r"^[+-]?\d+\s*/\s*[+-]?\d+$")
-_MAX_DIGITS = 60  # significant digits of a typed number
-_MAX_EXP10 = 30  # |decimal exponent| of a typed number
-
-
-def _rational(text: str, what: str):
-    """Parse a decimal (``0.5``, ``1e-3``) or ``p/q`` string into an exact SymPy Rational (no eval).
-
-    The size is bounded from the text alone, before any big integer is built: at most 60 digits
-    and decimal exponents within +-30 (``1e1000000000`` would otherwise build a billion-digit integer).
-
-    >>> _rational("3/2", "a"), _rational("-1.25e-1", "a")
-    (3/2, -1/8)
-    >>> _rational("1e1000000000", "a")
-    Traceback (most recent call last):
-    ...
-    asympt.core.errors.InvalidInput: a must be a number of at most 60 digits with exponent within +-30: '1e1000000000'
-    """
-    text = str(text).strip()
-    shown = text if len(text) <= 40 else text[:37] + "..."
-    if not (_NUMBER_RE.match(text) or _FRACTION_RE.match(text)):
-        raise InvalidInput(f"{what} must be a finite number such as 0.5 or 3/2: {shown!r}")
-    mantissa, _, exp = text.lower().partition("e")
-    ndigits = sum(ch.isdigit() for ch in mantissa)
-    try:
-        exp_ok = not exp or abs(int(exp)) <= _MAX_EXP10 if len(exp) <= 6 else False
-    except ValueError:
-        exp_ok = False
-    if ndigits > _MAX_DIGITS or not exp_ok:
-        raise InvalidInput(f"{what} must be a number of at most {_MAX_DIGITS} digits with exponent within "
-                           f"+-{_MAX_EXP10}: {shown!r}")
-    try:
-        if "/" in text:
-            p, q = text.split("/")
-            value = Fraction(int(p), int(q))
-        else:
-            value = Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise InvalidInput(f"{what} must be a number such as 0.5 or 3/2: {shown!r}") from None
-    if abs(value) > _MAX_CONST:
-        raise InvalidInput(f"{what} must have magnitude <= {_MAX_CONST}: {shown!r}")
-    return sympy.Rational(value.numerator, value.denominator)
 
 
 def _power(a) -> Activation:
@@ -247,10 +201,10 @@ def activation(spec) -> Activation:
         return _NAMED[low]()
     m = _POWER_RE.match(low)
     if m:
-        return _power(_rational(m.group(1), "activation exponent a in relu^a"))
+        return _power(parse_rational(m.group(1), "activation exponent a in relu^a"))
     m = _LEAKY_RE.match(low)
     if m:
-        slope = _rational(m.group(1), "leaky_relu slope") if m.group(1) else sympy.Rational(1, 100)
+        slope = parse_rational(m.group(1), "leaky_relu slope") if m.group(1) else sympy.Rational(1, 100)
         return _leaky(slope)
     expr = parse_expression(text)
     return _from_expression(text, expr)

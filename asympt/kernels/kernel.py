@@ -247,13 +247,13 @@ class DotProductKernel:
         """
         import mpmath
 
-        from .activations import _rational
+        from asympt.core.parse import parse_rational
         from asympt.core.errors import check_int
         from asympt.core.precision import Approx
 
         digits = check_int("digits", digits, minimum=1, maximum=1000)
         if isinstance(value, str):
-            val = _rational(value, "u")
+            val = parse_rational(value, "u")
         else:
             val = sympy.Rational(value) if not isinstance(value, float) else sympy.Rational(repr(value))
         if not -1 <= val <= 1:

@@ -103,9 +103,9 @@ def _scale_list(name, value, layers, default):
             if isinstance(v, sympy.Basic):
                 s = v
             elif isinstance(v, str):
-                from .activations import _rational  # restricted: numbers and p/q only
+                from asympt.core.parse import parse_rational  # restricted: numbers and p/q only
 
-                s = _rational(v, name)
+                s = parse_rational(v, name)
             elif isinstance(v, bool):
                 raise TypeError
             elif isinstance(v, int):
