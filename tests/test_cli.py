@@ -150,7 +150,7 @@ REFUSED_BEFORE_WORK = [
     (("xi", "--dim", str(LIMITS.dim + 1)), "--dim"),
     (("xi", "--dim", str(LIMITS.dim_cap_target + 1), "--target", "cap:1"), "target 'cap:1'"),
     (("curve", "--dim", str(LIMITS.dim_curve + 1)), f"at most {LIMITS.dim_curve}"),
-    (("spectral-bias", "--dim", str(LIMITS.dim_spectral_bias + 1)), f"at most {LIMITS.dim_spectral_bias}"),
+    (("spectral-bias", "--dim", str(LIMITS.dim_spectral_bias + 1)), str(LIMITS.dim_spectral_bias)),
     (("horizon", "--dim", str(LIMITS.dim_horizon + 1), "--width", "64", "--calibrate", "none"),
      f"at most {LIMITS.dim_horizon}"),
     (("check", "--dim", str(LIMITS.dim_check + 1), "--quiet"), f"at most {LIMITS.dim_check}"),
