@@ -47,6 +47,9 @@ class Limits:
     dim: int = 10_000
     #: --dim of xi with a cap:THETA0 target (xi --dim 1000 --target cap:1: 9 s; --dim 10000: > 40 s)
     dim_cap_target: int = 1000
+    #: --dim with the step activation (relu^0) and 3 or more layers (xi -a step --layers 3 --train last:
+    #: 1.0 s at --dim 10, > 60 s at --dim 30 and 1000; at 2 layers: 1.0 s at --dim 10000)
+    dim_deep_step: int = 10
     #: --dim of curve (curve --dim 1000: 3 s; --dim 10000: 12 s, but with --bias 1 --target sobolev:2: > 28 s)
     dim_curve: int = 1000
     #: --dim of spectral-bias (spectral-bias --dim 10000: 1 s)
@@ -356,7 +359,7 @@ def check_network_cost(activation: str, layers: int, bias, sigma_b, eigen: bool 
 
     ctx = click.get_current_context(silent=True)     # the command and its --dim, --target (if any)
     if ctx is not None and ctx.info_name in DIM_FIELDS:
-        check_dim_cost(ctx.info_name, ctx.params.get("dim"), ctx.params.get("target"))
+        check_dim_cost(ctx.info_name, ctx.params.get("dim"), ctx.params.get("target"), activation, layers)
     limit = layer_limit(activation, bias, sigma_b, eigen, kernel)
     biased = bool(bias) or (sigma_b is not None and any(_float_of(p) != 0 for p in sigma_b.split(",")))
     if kernel and series is not None and (layers > 2 or biased) and series > LIMITS.series_deep:
@@ -374,23 +377,38 @@ DIM_FIELDS = {"xi": "dim", "curve": "dim_curve", "spectral-bias": "dim_spectral_
               "check": "dim_check", "regime": "dim_regime"}
 
 
-def dim_limit(command: str, target: str | None = None) -> int:
-    """Largest --dim that ``command`` finishes in time (with this target, for xi)."""
+def dim_limit(command: str, target: str | None = None, activation: str | None = None, layers: int = 2) -> int:
+    """Largest --dim that ``command`` finishes in time (with this target, activation and depth)."""
     limit = getattr(LIMITS, DIM_FIELDS.get(command, "dim"))
     if target is not None and target.strip().lower().startswith("cap"):
         limit = min(limit, LIMITS.dim_cap_target)
+    if layers >= 3 and _is_step(activation):
+        limit = min(limit, LIMITS.dim_deep_step)
     return limit
 
 
-def check_dim_cost(command: str, dim: int | None, target: str | None = None) -> None:
+def _is_step(activation: str | None) -> bool:
+    """The step activation, by name or as relu^0."""
+    low = (activation or "").strip().lower()
+    power = _POWER.match(low)
+    return low == "step" or bool(power and _RATIONAL.match(power.group(1)) and _float_of(power.group(1)) == 0)
+
+
+def check_dim_cost(command: str, dim: int | None, target: str | None = None, activation: str | None = None,
+                   layers: int = 2) -> None:
     """Refuse, before any work, a --dim this command does not finish in time (see LIMITS)."""
     from asympt.core.errors import InvalidInput
 
     if dim is None:
         return
-    limit = dim_limit(command, target)
+    limit = dim_limit(command, target, activation, layers)
     if dim > limit:
-        what = f"{command} with target {_short(target)!r}" if limit < dim_limit(command) else command
+        if limit < dim_limit(command, target):
+            what = f"{command} with a {layers}-layer step network"
+        elif limit < dim_limit(command):
+            what = f"{command} with target {_short(target)!r}"
+        else:
+            what = command
         raise InvalidInput(f"--dim {dim} is beyond what {what} finishes in time: at most {limit} "
                            f"(xi accepts up to {LIMITS.dim})")
 
