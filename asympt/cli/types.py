@@ -52,8 +52,9 @@ class Limits:
     #: --dim with the step activation (relu^0) and 3 or more layers (xi -a step --layers 3 --train last:
     #: 1.0 s at --dim 10, > 60 s at --dim 30 and 1000; at 2 layers: 1.0 s at --dim 10000)
     dim_deep_step: int = 10
-    #: --dim of curve (curve --dim 1000: 3 s; --dim 10000: 12 s, but with --bias 1 --target sobolev:2: > 28 s)
-    dim_curve: int = 1000
+    #: --dim of curve (curve --dim 1000: 3 s, --dim 10000: 12 s; but with --bias 1 --target sobolev:2 > 60 s
+    #: at --dim 1000)
+    dim_curve: int = 200
     #: --dim of spectral-bias (spectral-bias --dim 10000: 1 s)
     dim_spectral_bias: int = 10_000
     #: --dim of horizon (horizon --dim 1000 --width 4000 --calibrate none: 1.9 s; the library's own bound)
