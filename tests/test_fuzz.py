@@ -53,9 +53,11 @@ def hostile():
     return st.sampled_from(HOSTILE)
 
 
-def opt(name, valid, p_hostile=0.3):
-    """(name, value) with the value valid or hostile."""
-    return st.tuples(st.just(name), st.one_of(valid, hostile()) if p_hostile else valid)
+def opt(name, valid, hostile_share=2):
+    """(name, value) with the value valid or hostile: one hostile draw in ``hostile_share``."""
+    if not hostile_share:
+        return st.tuples(st.just(name), valid)
+    return st.tuples(st.just(name), st.one_of(*([valid] * (hostile_share - 1)), hostile()))
 
 
 NETWORK = {
@@ -79,11 +81,13 @@ def small_dim(big=False):
 def command_cases(big=False):
     """Strategy of (argv list, tmp-dir flag) for every sub-command."""
     def build(cmd, fixed, optional, k):
-        picks = [opt(n, v) if v is not None else st.just((n,)) for n, v in optional.items()]
+        # the slow variant draws more valid values, so that more cases reach the computation
+        picks = [opt(n, v, 4 if big else 2) if v is not None else st.just((n,)) for n, v in optional.items()]
         return st.lists(st.one_of(*picks), max_size=k).map(
             lambda picks: [cmd] + fixed + [str(x) if not isinstance(x, bytes) else x for p in picks for x in p])
 
     net = dict(NETWORK)
+    DIM3 = ["--dim", "3"]        # the slow variant starts from a valid --dim (a later --dim overrides it)
     dim = small_dim(big)
     common = {"--dim": dim, **net}
     cases = [
@@ -91,20 +95,20 @@ def command_cases(big=False):
             *[opt(n, v) for n, v in {**net, "--at": st.sampled_from(["0", "0.3", "-1", "1", "2"]),
                                     "--series": ints(0, 41), "--digits": ints(4, 101)}.items()]),
             max_size=4)).map(lambda t: [t[0]] + [x for p in t[1] for x in p]),
-        build("spectrum", [], {**common, "--kmax": ints(0, LIMITS.kmax + 1 if big else 40),
+        build("spectrum", DIM3 if big else [], {**common, "--kmax": ints(0, LIMITS.kmax + 1 if big else 40),
                                "--digits": ints(1, 60 if big else 20),
                                "--tier": st.sampled_from(["auto", "exact", "mpmath", "float64", "x"])}, 4),
-        build("xi", [], {**common, "--target": st.sampled_from(TARGETS),
+        build("xi", DIM3 if big else [], {**common, "--target": st.sampled_from(TARGETS),
                          "--data": st.sampled_from(["sphere", "euclidean"]),
                          "--lr": st.sampled_from(["0.1", "1e-3", "0", "1e7"]),
                          "--init": st.sampled_from(["ntk", "lecun", "mean-field"]),
                          "--width": ints(1, 10**4)}, 4),
-        build("curve", [], {**common, "--target": st.sampled_from(TARGETS[:4]),
+        build("curve", DIM3 if big else [], {**common, "--target": st.sampled_from(TARGETS[:4]),
                             "--tmin": st.sampled_from(["1", "1e-7", "100"]),
                             "--tmax": st.sampled_from(["1e3", "1e6", "1e16", "0.5"]),
                             "--points": ints(1, 10 if not big else 60), "--digits": ints(4, 20),
                             "--plot": st.sampled_from(["-", "p.png", "p.xyz", "no/such/dir/p.png", "a" * 300])}, 4),
-        build("spectral-bias", [], {**common, "--degrees": st.sampled_from(["0..4", "1,2", "0..100000000", "5..2",
+        build("spectral-bias", DIM3 if big else [], {**common, "--degrees": st.sampled_from(["0..4", "1,2", "0..100000000", "5..2",
                                                                              "-1..3", "0..1001"]),
                                     "--lr": st.sampled_from(["0.5", "2", "nan"]),
                                     "--steps": ints(0, 10**9),
