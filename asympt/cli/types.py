@@ -50,8 +50,9 @@ class Limits:
     #: --dim of xi with a cap:THETA0 target (xi --dim 1000 --target cap:1: 9 s; --dim 10000: > 40 s)
     dim_cap_target: int = 1000
     #: --dim with the step activation (relu^0) and 3 or more layers (xi -a step --layers 3 --train last:
-    #: 1.0 s at --dim 10, > 60 s at --dim 30 and 1000; at 2 layers: 1.0 s at --dim 10000)
-    dim_deep_step: int = 10
+    #: 1.0 s at --dim 10, 15, 20, 25 and 31, but > 60 s at --dim 30, 200 and 1000; 4 layers at --dim 10:
+    #: 1.2 s; curve at --dim 10: 12 s; 2 layers: 1.0 s at --dim 10000)
+    dim_deep_step: int = 25
     #: --dim of curve (curve --dim 1000: 3 s, --dim 10000: 12 s; but with --bias 1 --target sobolev:2 > 60 s
     #: at --dim 1000)
     dim_curve: int = 200
