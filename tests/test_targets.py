@@ -563,6 +563,45 @@ def test_parse_rejects(spec, message):
     assert message in text and "\n" not in text
 
 
+HUGE_NUMBERS = ["sobolev:1e1000000000", "sobolev:1e-1000000000", "sobolev:2:1e999999999", "powerlaw:2/1e-999999999",
+                "rkhs:1e1000000000", "cap:1e1000000000", "cap:1e999999999*pi/3", "cap:pi/1e-999999999",
+                "cap:1/1e999999999", "sobolev:" + "9" * 61, "rkhs:1e+31"]
+
+
+def test_parser_bounds_numbers_before_converting_them():
+    """Every number of a target spec is bounded from its text: each of these would otherwise build a
+    billion-digit integer (minutes of CPU). Run in a child process with a deadline, so that a missing
+    bound fails the test instead of hanging it."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys\n"
+            "from asympt.targets import parse_target\n"
+            "from asympt.core.errors import AsymptError\n"
+            "out = []\n"
+            "for spec in json.loads(sys.argv[1]):\n"
+            "    try:\n"
+            "        parse_target(spec); out.append('accepted')\n"
+            "    except AsymptError as err:\n"
+            "        out.append(str(err))\n"
+            "print(json.dumps(out))\n")
+    res = subprocess.run([sys.executable, "-c", code, json.dumps(HUGE_NUMBERS)], capture_output=True, text=True,
+                         timeout=60)
+    assert res.returncode == 0, res.stderr[-2000:]
+    messages = json.loads(res.stdout)
+    for spec, message in zip(HUGE_NUMBERS, messages):
+        assert "at most 60 digits with a decimal exponent within +-30" in message, (spec, message)
+        assert "--" not in message and "\n" not in message, message   # library errors name no CLI flag
+
+
+def test_parser_keeps_numbers_at_the_bounds():
+    assert parse_target("sobolev:1e-30").s == sympy.Rational(1, 10**30)
+    assert parse_target("rkhs:1e+6").r == 10**6
+    assert parse_target("sobolev:" + "1" * 6 + "." + "0" * 54).s == 111111
+    assert parse_target("cap:3e-1*pi/1e0").theta0 == sympy.pi * sympy.Rational(3, 10)
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [

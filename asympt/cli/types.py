@@ -14,6 +14,8 @@ The types here refuse, with one line and exit code 2 (click's usage errors):
 
 Nothing here converts user text with ``eval``, ``sympify`` or ``parse_expr``: the text options are only
 checked here and parsed later by the project's restricted parsers.
+
+Over 500 lines on purpose: every command-line limit, with the measurement behind it, lives in this one module.
 """
 
 from __future__ import annotations
@@ -39,9 +41,29 @@ class Limits:
     number_digits: int = 40
     #: size of the decimal exponent of a number literal (1e-40 .. 1e40)
     number_exponent: int = 40
-    #: --dim of xi, curve, spectral-bias, regime (xi --dim 200: 2 s, with --bias 1 --target sobolev:2: 19 s;
-    #: --dim 1000: > 300 s)
-    dim: int = 200
+    #: --dim: the option's range, that of xi (CPU seconds of one run, 2-core machine, one thread, measured
+    #: 2026-12-06 at d = 10000: relu, relu --bias 1, --layers 3 and 4, erf, erf --bias 1, gelu, gelu --layers 3,
+    #: tanh, relu^3/2, --train last, --lr, --init lecun, --data euclidean, targets sobolev:2, halfspace,
+    #: harmonic:3, powerlaw:2, rkhs:1, neuron:erf: 0.9-1.8 s each; --layers 4 --bias 1: 5.5 s; relu^5 --bias 1:
+    #: 4.5 s). The exceptions are refused by :func:`check_dim_cost`: see the fields below.
+    dim: int = 10_000
+    #: --dim of xi with a cap:THETA0 target (xi --dim 1000 --target cap:1: 9 s; --dim 10000: > 40 s)
+    dim_cap_target: int = 1000
+    #: --dim with the step activation (relu^0) and 3 or more layers (xi -a step --layers 3 --train last:
+    #: 1.0 s at --dim 10, 15, 20, 25 and 31, but > 60 s at --dim 30, 200 and 1000; 4 layers at --dim 10:
+    #: 1.2 s; curve at --dim 10: 12 s; 2 layers: 1.0 s at --dim 10000)
+    dim_deep_step: int = 25
+    #: --dim of curve (curve --dim 1000: 3 s, --dim 10000: 12 s; but with --bias 1 --target sobolev:2 > 60 s
+    #: at --dim 1000)
+    dim_curve: int = 200
+    #: --dim of spectral-bias (spectral-bias --dim 10000: 1 s)
+    dim_spectral_bias: int = 10_000
+    #: --dim of horizon (horizon --dim 1000 --width 4000 --calibrate none: 1.9 s; the library's own bound)
+    dim_horizon: int = 1000
+    #: --dim of check (not re-measured: its Monte Carlo side takes minutes by design)
+    dim_check: int = 200
+    #: --dim of regime (regime --dim 10000 --init lecun --width 4096: 1.3 s)
+    dim_regime: int = 10_000
     #: --dim of spectrum (spectrum --dim 100 --kmax 30: 2 s; --dim 200: an error past 4300 digits)
     spectrum_dim: int = 100
     #: --layers with a homogeneous activation (relu family, step, abs, leaky_relu, identity)
@@ -335,9 +357,13 @@ def layer_limit(activation: str, bias, sigma_b, eigen: bool = False, kernel: boo
 
 def check_network_cost(activation: str, layers: int, bias, sigma_b, eigen: bool = False,
                        kernel: bool = False, series: int | None = None) -> None:
-    """Refuse a depth the kernel code cannot finish in time for this activation (see LIMITS)."""
+    """Refuse a depth the kernel code cannot finish in time for this activation, and a --dim the command
+    cannot finish (:func:`check_dim_cost`, read from the click context of the running command)."""
     from asympt.core.errors import InvalidInput
 
+    ctx = click.get_current_context(silent=True)     # the command and its --dim, --target (if any)
+    if ctx is not None and ctx.info_name in DIM_FIELDS:
+        check_dim_cost(ctx.info_name, ctx.params.get("dim"), ctx.params.get("target"), activation, layers)
     limit = layer_limit(activation, bias, sigma_b, eigen, kernel)
     biased = bool(bias) or (sigma_b is not None and any(_float_of(p) != 0 for p in sigma_b.split(",")))
     if kernel and series is not None and (layers > 2 or biased) and series > LIMITS.series_deep:
@@ -348,6 +374,47 @@ def check_network_cost(activation: str, layers: int, bias, sigma_b, eigen: bool 
         raise InvalidInput(f"--layers {layers} is beyond what this command finishes in time for activation "
                            f"{_short(activation)!r}{' with a bias' if bias or sigma_b else ''}: at most {limit} "
                            f"(see --help of --layers)")
+
+
+#: the LIMITS field that bounds --dim for each command (xi: ``dim``, the option's own range)
+DIM_FIELDS = {"xi": "dim", "curve": "dim_curve", "spectral-bias": "dim_spectral_bias", "horizon": "dim_horizon",
+              "check": "dim_check", "regime": "dim_regime"}
+
+
+def dim_limit(command: str, target: str | None = None, activation: str | None = None, layers: int = 2) -> int:
+    """Largest --dim that ``command`` finishes in time (with this target, activation and depth)."""
+    limit = getattr(LIMITS, DIM_FIELDS.get(command, "dim"))
+    if target is not None and target.strip().lower().startswith("cap"):
+        limit = min(limit, LIMITS.dim_cap_target)
+    if layers >= 3 and _is_step(activation):
+        limit = min(limit, LIMITS.dim_deep_step)
+    return limit
+
+
+def _is_step(activation: str | None) -> bool:
+    """The step activation, by name or as relu^0."""
+    low = (activation or "").strip().lower()
+    power = _POWER.match(low)
+    return low == "step" or bool(power and _RATIONAL.match(power.group(1)) and _float_of(power.group(1)) == 0)
+
+
+def check_dim_cost(command: str, dim: int | None, target: str | None = None, activation: str | None = None,
+                   layers: int = 2) -> None:
+    """Refuse, before any work, a --dim this command does not finish in time (see LIMITS)."""
+    from asympt.core.errors import InvalidInput
+
+    if dim is None:
+        return
+    limit = dim_limit(command, target, activation, layers)
+    if dim > limit:
+        if limit < dim_limit(command, target):
+            what = f"{command} with a {layers}-layer step network"
+        elif limit < dim_limit(command):
+            what = f"{command} with target {_short(target)!r}"
+        else:
+            what = command
+        raise InvalidInput(f"--dim {dim} is beyond what {what} finishes in time: at most {limit} "
+                           f"(xi accepts up to {LIMITS.dim})")
 
 
 def _float_of(text: str) -> float:  

@@ -76,6 +76,10 @@ class EstimateStep:
     z: np.ndarray
 
 
+#: bytes of the float64 per-step temporaries of CavityEstimator.step (it works in blocks of samples)
+_BLOCK_BYTES = 2**20
+
+
 def estimator_memory_bytes(n: int, steps: int, width: int, window: int | None = None) -> int:
     """Upper bound on the bytes held by the estimator after ``steps`` calls of step() (float32 K store,
     float64 gradients and response matrices), not counting the data X.
@@ -128,6 +132,9 @@ class CavityEstimator:
         check_design: refuse X whose top eigenvalue of X^T X exceeds 1.25 times the Marchenko-Pastur edge
             v (sqrt(n) + sqrt(d))^2 of i.i.d. entries with the same variance v (30 power iterations): a
             cheap guard against anisotropic designs, which this estimator does not treat.
+        steps: the last iteration T that will be estimated (step() is then called for t = 0..T, and a
+            call beyond T raises). Without a window, the float32 per-sample store of all steps is then one
+            array allocated up front, and the response of step T (which no later step reads) is not kept.
 
     >>> import numpy as np
     >>> from asympt.proportional import CavityEstimator, head
@@ -143,7 +150,7 @@ class CavityEstimator:
     """
 
     def __init__(self, X, y, lr: float, head: Head, *, window: int | None = None, check_updates: bool = True,
-                 check_design: bool = True):
+                 check_design: bool = True, steps: int | None = None):
         X = np.asarray(X, dtype=float)
         y = np.asarray(y, dtype=float)
         if X.ndim != 2 or y.shape != (X.shape[0],):
@@ -175,6 +182,13 @@ class CavityEstimator:
         self._K: dict[int, tuple[int, np.ndarray]] = {}   # r -> (lo, K_i(r, s)[b, c] at [b, s - lo, c, i])
         self._W_prev = None
         self.last_gradient = None
+        # With the number of steps T known and no window, the float32 K store of steps 0..T-1 is one array
+        # allocated here (n q^2 T (T+1)/2 entries), not T arrays of growing size interleaved with the
+        # step's temporaries on the heap (which fragments: measured +30 MB of RSS at n = 4000, T = 40).
+        self._steps = None if steps is None else check_int("steps", steps, 0)
+        self._buffer, self._used = None, 0
+        if self._steps is not None and window is None:
+            self._buffer = np.empty(self.n * self.q * self.q * self._steps * (self._steps + 1) // 2, dtype=np.float32)
 
     # --------------------------------------------------------------------------------------------
     def _lo(self, t: int) -> int:
@@ -188,6 +202,8 @@ class CavityEstimator:
         if not np.all(np.isfinite(W)):
             raise InvalidInput(f"W is not finite at step {self.t} (did gradient descent diverge?)")
         t, eta, q = self.t, self.lr, self.q
+        if self._steps is not None and t > self._steps:
+            raise InvalidInput(f"this estimator was set up for steps t = 0..{self._steps}: step {t} is beyond it")
         if self.check_updates and self._W_prev is not None:
             expected = self._W_prev - eta * (self.X.T @ self.last_gradient)
             scale = np.linalg.norm(W - self._W_prev) + np.linalg.norm(expected - self._W_prev)
@@ -220,23 +236,33 @@ class CavityEstimator:
         # Layout [b, s, c, i] with the sample index last: the contraction with chi(t, r) is one GEMM per r.
         lo = self._lo(t)
         S = t - lo + 1
-        J = np.zeros((q, S, q, self.n))
-        J[:, -1] = eye[:, :, None]
-        for r in range(lo, t):
-            lo_r, Kr = self._K[r]
-            m = r - lo + 1                              # entries s = lo..r of K(r, .)
-            block = Kr[:, lo - lo_r: lo - lo_r + m].reshape(q, -1)
-            J[:, :m] += (self._chi[(t, r)].astype(np.float32) @ block).reshape(q, m, q, self.n)
-        if S > 1:
-            J[:, :-1] *= -eta * self.norms2
         Hn = np.ascontiguousarray(H.transpose(1, 2, 0))           # [b, a, i]
-        K = Hn[:, 0, None, None, :] * J[0][None]
-        for a in range(1, q):
-            K += Hn[:, a, None, None, :] * J[a][None]
-        gam = K.sum(axis=3) * self.entry_var                     # [b, s, c]
+        chi32 = {r: self._chi[(t, r)].astype(np.float32) for r in range(lo, t)}
+        last = t == self._steps                                  # K(T, .) is read by no later step
+        Kt = None if last else self._store((q, S, q, self.n))
+        gsum = np.zeros((q, S, q))
+        # in blocks of samples, so that the float64 temporaries J and K stay at about _BLOCK_BYTES each
+        width = max(256, _BLOCK_BYTES // (8 * q * q * S))
+        for i0 in range(0, self.n, width):
+            i1 = min(i0 + width, self.n)
+            J = np.zeros((q, S, q, i1 - i0))
+            J[:, -1] = eye[:, :, None]
+            for r in range(lo, t):
+                lo_r, Kr = self._K[r]
+                m = r - lo + 1                              # entries s = lo..r of K(r, .)
+                block = Kr[:, lo - lo_r: lo - lo_r + m, :, i0:i1].reshape(q, -1)
+                J[:, :m] += (chi32[r] @ block).reshape(q, m, q, i1 - i0)
+            if S > 1:
+                J[:, :-1] *= -eta * self.norms2[i0:i1]
+            K = np.einsum("bai,asci->bsci", Hn[:, :, i0:i1], J)
+            gsum += K.sum(axis=3)
+            if Kt is not None:
+                Kt[..., i0:i1] = K
+        gam = gsum * self.entry_var                              # [b, s, c]
         for k, s in enumerate(range(lo, t + 1)):
             self._gamma[(t, s)] = np.ascontiguousarray(gam[:, k, :])
-        self._K[t] = (lo, K.astype(np.float32))
+        if Kt is not None:
+            self._K[t] = (lo, Kt)
         for r in [r for r in self._K if r < self._lo(t + 1)]:
             del self._K[r]
         self._g.append(g)
@@ -246,6 +272,15 @@ class CavityEstimator:
         loo = (self.y - Fu) ** 2
         return EstimateStep(t, float(np.mean((self.y - F) ** 2)), float(loo.mean()),
                             float(loo.std() / np.sqrt(self.n)), U, Z)
+
+    def _store(self, shape):
+        """A float32 array of ``shape`` for K(t, .): a slice of the preallocated store when there is room."""
+        size = int(np.prod(shape))
+        if self._buffer is None or self._used + size > self._buffer.size:
+            return np.empty(shape, dtype=np.float32)
+        out = self._buffer[self._used: self._used + size].reshape(shape)
+        self._used += size
+        return out
 
     # --------------------------------------------------------------------------------------------
     def response_matrices(self):

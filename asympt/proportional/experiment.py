@@ -57,7 +57,17 @@ def parse_link(text: str):
         raise InvalidInput(msg) from None
     if expr.free_symbols - {x}:
         raise InvalidInput(f"--link must depend on s only: {text!r}")
-    f = sympy.lambdify(x, expr, modules=["scipy", "numpy"])
+    # the printer's own namespace only: lambdify's "numpy" module would run ``from numpy import *``, which
+    # loads numpy.testing and its dependencies (~15 MB), and "scipy" all of scipy.special (~25 MB); SciPy
+    # is imported only for erf
+    from sympy.printing.numpy import NumPyPrinter, SciPyPrinter
+
+    if expr.has(sympy.erf):
+        import scipy.special
+
+        f = sympy.lambdify(x, expr, modules=[{"numpy": np, "scipy": scipy}], printer=SciPyPrinter)
+    else:
+        f = sympy.lambdify(x, expr, modules=[{"numpy": np}], printer=NumPyPrinter)
     grid = np.linspace(-10.0, 10.0, 2001)
     with np.errstate(all="ignore"):
         vals = np.broadcast_to(np.asarray(f(grid), dtype=float), grid.shape)
@@ -154,7 +164,7 @@ def run(samples, features, width, activation, depth, link, noise, steps, lr="aut
     if not (math.isfinite(head_lr) and 0 <= head_lr <= 10):
         raise InvalidInput(f"--head-lr must lie in [0, 10]: {head_lr!r}")
 
-    est = CavityEstimator(P.X, P.y, eta, h, window=window)
+    est = CavityEstimator(P.X, P.y, eta, h, window=window, steps=steps)
     rows = []
     W, theta = P.W0.copy(), {k: np.array(v, dtype=float) for k, v in theta0.items()}
     for t in range(steps + 1):

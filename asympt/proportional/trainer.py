@@ -59,10 +59,18 @@ def population_mse(problem: Problem, head: Head, W, theta, samples: int = 200_00
     V = np.column_stack([problem.w_star, W])
     C = V.T @ V / V.shape[0]
     L = np.linalg.cholesky(C + 1e-12 * np.eye(C.shape[0]))
-    E = np.random.default_rng(seed).standard_normal((samples, C.shape[0]))
-    S = E @ L.T
-    err = (np.asarray(problem.link(S[:, 0]), dtype=float) - head.predict(S[:, 1:], theta)) ** 2
+    rng = np.random.default_rng(seed)
+    err = np.empty(samples)
+    # in blocks of rows: the same Gaussian stream as one (samples, q + 1) draw, without its temporaries
+    for start in range(0, samples, _BLOCK):
+        stop = min(start + _BLOCK, samples)
+        S = rng.standard_normal((stop - start, C.shape[0])) @ L.T
+        err[start:stop] = (np.asarray(problem.link(S[:, 0]), dtype=float) - head.predict(S[:, 1:], theta)) ** 2
     return problem.noise ** 2 + float(err.mean()), float(err.std() / np.sqrt(samples))
+
+
+#: rows per block of :func:`population_mse` (bounds its temporaries to a few MB)
+_BLOCK = 8192
 
 
 def train(problem: Problem, head: Head, lr: float, steps: int, *, head_lr: float = 0.0, callback=None):

@@ -10,8 +10,18 @@ run; the ratio (trainer + estimator) / trainer goes to ``benchmark.extra_info``.
 tracemalloc peak of the numerical work (numpy allocations; the interpreter and imported modules,
 about 100 MB of resident memory, are not counted). The scaling test reports the fitted exponents of
 the estimator's own cost in T and in M.
+
+Process memory (issue 17 follow-up): the whole ``asympt gd-risk`` process at the acceptance size must
+stay at or below 200 MB of peak RSS (measured 257 MB before the link stopped importing numpy.testing and
+SciPy, the estimator's store became one array, and the per-step work went to blocks of samples; 198 MB
+after). The baseline is the same command at a tiny size in the same run (the cost of the imports); the
+difference is compared with the two arrays the run must hold, X (M N float64) and the float32 store
+(M q^2 T (T + 1) / 2 entries).
 """
 
+import os
+import subprocess
+import sys
 import time
 import tracemalloc
 
@@ -81,3 +91,36 @@ def test_cost_growth_in_t_and_m(benchmark):
     print(f"\nestimator seconds vs T {dict(zip(ts, np.round(ct, 2)))}: exponent {slope_t:.2f}; "
           f"vs M {dict(zip(ms, np.round(cm, 2)))}: exponent {slope_m:.2f}")
     assert slope_t < 3.5              # O(T^3) at most (T^2 per step)
+
+
+_PEAK = """import resource, runpy, sys
+sys.argv = ["asympt"] + sys.argv[1:]
+try:
+    runpy.run_module("asympt", run_name="__main__")
+except SystemExit:
+    pass
+sys.stderr.write("PEAK_KB %d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _peak_mb(args):
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=root, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    res = subprocess.run([sys.executable, "-c", _PEAK, "gd-risk", *args, "--json"], env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-2000:]
+    return int(res.stderr.rsplit("PEAK_KB", 1)[1].split()[0]) / 1024
+
+
+def test_gd_risk_process_peak_rss(benchmark):
+    """Peak RSS of the whole process at M = 4000, N = 2000, q = 2, T = 40 (with --simulate)."""
+    n, d, q, steps = 4000, 2000, 2, 40
+    baseline = _peak_mb(["-M", "100", "-N", "50", "-T", "2"])
+    peak = benchmark.pedantic(lambda: _peak_mb(["-M", str(n), "-N", str(d), "-q", str(q), "-T", str(steps),
+                                                "--simulate"]), rounds=1, iterations=1)
+    arrays = (n * d * 8 + n * q * q * steps * (steps + 1) // 2 * 4) / 2**20
+    benchmark.extra_info.update(peak_mb=peak, imports_mb=baseline, data_mb=arrays, overhead_mb=peak - baseline - arrays)
+    print(f"\ngd-risk M={n} N={d} q={q} T={steps}: peak RSS {peak:.0f} MB (imports {baseline:.0f} MB, "
+          f"X and the store {arrays:.0f} MB, the rest {peak - baseline - arrays:.0f} MB)")
+    assert peak <= 200
+    assert peak - baseline - arrays <= 0.15 * arrays      # temporaries stay small next to the data

@@ -246,3 +246,53 @@ def test_anisotropic_design_is_refused():
     with pytest.raises(InvalidInput, match="isotropic"):
         CavityEstimator(X, np.zeros(400), 0.1, h)
     assert CavityEstimator(X[:, 1:], np.zeros(400), 0.1, h).design_ratio < 1.05
+
+
+def _follow(est, P, h, steps):
+    """Estimates of ``est`` along plain GD (fixed head) on problem P."""
+    W, theta, out = P.W0.copy(), {k: np.array(v, dtype=float) for k, v in P.theta0.items()}, []
+    for t in range(steps + 1):
+        r = est.step(W, theta)
+        out.append((r.test_mse, r.cavity.copy()))
+        W = W - est.lr * (P.X.T @ est.last_gradient)
+    return out
+
+
+def test_preallocated_store_and_sample_blocks_do_not_change_the_estimate(monkeypatch):
+    """The store sized by ``steps`` and the split of step() into blocks of samples are bookkeeping: the
+    estimates must agree with a run without ``steps`` (separate arrays) and with a run in one block."""
+    import asympt.proportional.estimator as module
+    from asympt.proportional import make_problem
+
+    h = head("two-layer", "tanh", width=2)
+    P = make_problem(700, 400, h, tanh_link, 0.5, seed=3)
+    lr = auto_lr(700 / 400)
+    sized = CavityEstimator(P.X, P.y, lr, h, steps=12)
+    a = _follow(sized, P, h, 12)
+    b = _follow(CavityEstimator(P.X, P.y, lr, h), P, h, 12)
+    assert all(x[0] == y[0] and np.array_equal(x[1], y[1]) for x, y in zip(a, b))
+    assert sized.memory_bytes() < estimator_memory_bytes(700, 13, 2)     # the last step's store is not kept
+    with pytest.raises(InvalidInput, match="steps t = 0..12"):
+        sized.step(P.W0, P.theta0)
+    monkeypatch.setattr(module, "_BLOCK_BYTES", 1)          # blocks of 256 samples: 3 blocks instead of 1
+    c = _follow(CavityEstimator(P.X, P.y, lr, h, steps=12), P, h, 12)
+    for x, y in zip(a, c):                                   # only the order of the sum over samples differs
+        assert abs(x[0] - y[0]) <= 1e-12 * abs(x[0])
+        assert np.allclose(x[1], y[1], rtol=1e-10, atol=1e-12)
+
+
+def test_population_mse_in_blocks_equals_one_draw():
+    """population_mse draws its Gaussian sample in blocks of rows; the same seed must give the one-draw
+    value, computed here from the formula sigma^2 + mean (link(s) - F(z))^2 with (s, z) = E L^T."""
+    from asympt.proportional import make_problem
+
+    h = head("two-layer", "tanh", width=2)
+    P = make_problem(300, 200, h, tanh_link, 0.5, seed=4)
+    W = P.W0 + 0.1
+    V = np.column_stack([P.w_star, W])
+    L = np.linalg.cholesky(V.T @ V / V.shape[0] + 1e-12 * np.eye(3))
+    S = np.random.default_rng(7).standard_normal((50_001, 3)) @ L.T
+    err = (tanh_link(S[:, 0]) - h.predict(S[:, 1:], P.theta0)) ** 2
+    mc, se = population_mse(P, h, W, P.theta0, samples=50_001, seed=7)
+    assert abs(mc - (0.25 + err.mean())) <= 1e-12 * mc
+    assert abs(se - err.std() / np.sqrt(50_001)) <= 1e-9 * se
