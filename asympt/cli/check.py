@@ -21,7 +21,9 @@ def render(rep: dict) -> str:
     s = rep["setting"]
     law = s.get("law", {})
     head = [f"asympt check: {s['kernel']}",
-            f"  d = {s['dim']}, target {s['target']}, data {s['data']}, N = {s['n']}, seed {s['seed']}",
+            f"  d = {s['dim']}, target {s['target']}, data {s['data']}"
+            + (f", N = {s['n']}" if s.get("n") is not None else "")  # N only when the sampled groups ran
+            + f", seed {s['seed']}",
             f"  predicted law: {law.get('kind')}" + (f", xi = {law['xi']}" if law.get("xi") else "")
             + (f", C = {law['C']}" if law.get("C") not in (None, "-") else ""), ""]
     cols = ("check", "predicted", "measured", "tolerance", "verdict")
