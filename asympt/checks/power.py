@@ -1,10 +1,12 @@
 """Detection power and false-failure rate of the verdicts of :mod:`asympt.checks.run`.
 
 For one setting and many seeds, :func:`run_study` runs the sampled-data checks with the *correct*
-predictions and keeps, per seed and row, what the verdict is computed from (measured value, centre,
-tolerance). A wrong prediction changes only the centre, so the verdict that ``asympt check`` would give
-for nu(1 + eps), xi(1 + eps) or mu_k(1 + eps) follows from the same numbers (:func:`detected`; the tests
-check it against real runs with wrong predictions). Per row and sign of eps, the detection threshold is the
+predictions and keeps, per seed and row, the raw numbers its verdict is computed from (the statistic on
+N, its two halves and four quarters; the exact side's shift and error). Verdicts are recomputed from them
+with :func:`asympt.checks.verdict.limit_interval` at the family size m of the default ``asympt check``
+run (:func:`judge_record`). A wrong prediction changes only the centre, so the verdict that ``asympt
+check`` would give for nu(1 + eps), xi(1 + eps) or mu_k(1 + eps) follows from the same numbers
+(:func:`detected`; the tests check it against real runs with wrong predictions). Per row and sign of eps, the detection threshold is the
 smallest eps of :data:`EPS_GRID` that fails in at least 90 % of the seeds; the false-failure rate is the
 fraction of seeds in which the correct prediction fails.
 
@@ -22,7 +24,7 @@ import json
 import math
 import os
 
-__all__ = ["EPS_GRID", "SETTINGS", "detected", "records", "run_study", "summarise", "stored_study"]
+__all__ = ["EPS_GRID", "SETTINGS", "detected", "judge_record", "records", "run_study", "summarise", "stored_study"]
 
 EPS_GRID = tuple(round(0.0025 * i, 4) for i in range(1, 121))  # 0.25 % .. 30 %
 SETTINGS = {
@@ -32,21 +34,29 @@ SETTINGS = {
 PATH = os.path.join(os.path.dirname(__file__), "power_study.json")
 
 
+def _family() -> int:
+    """m of the default ``asympt check`` run (the verdicts below are those of the default run)."""
+    from .run import DEFAULT_GROUPS
+    from .verdict import family_size
+
+    return family_size(DEFAULT_GROUPS)
+
+
 def records(report) -> dict:
-    """The numbers each verdict is computed from, for one report run with the correct predictions."""
+    """The raw numbers each verdict is computed from (the statistic on N, its halves and quarters, the
+    exact side's parts), for one report run with the correct predictions."""
     out = {"verdicts": {r.name.split(",")[0]: r.verdict for r in report.rows}}
     for r in report.rows:
         key = r.name.split(",")[0]
         v = r.values
-        if key in ("nu fit", "xi fit") and "tolerance" in v:
+        if key in ("nu fit", "xi fit") and "subsamples" in v and "shift" in v:
             sym = key[:2]
-            out[sym] = {"measured": v[f"{sym}_fit"], "closed": float(_frac(v[f"{sym}_closed"])),
-                        "shift": v["shift"] if v.get("uniform") else 0.0, "tol": v["tolerance"],
-                        "parts": {"three_sigma": v["three_sigma"], "finite_n_bias": v["finite_n_bias"],
-                                  "trend": v["trend"], "far_movement": v["far_movement"]}}
-        if key == "degree blocks vs mu_k":
-            out["blocks"] = [{"k": b["k"], "mean": b["block_mean"], "mu": b["mu_k"], "tol": b["tolerance_abs"]}
-                             for b in v["blocks"]]
+            out[sym] = {"raw": v["subsamples"], "closed": float(_frac(v[f"{sym}_closed"])),
+                        "shift": v["shift"] if v.get("uniform") else 0.0, "extra": v["exact_error"]}
+        if key == "degree blocks vs mu_k" and "blocks" in v:
+            out["blocks"] = [{"k": b["k"], "mu": b["mu_k"], "raw": b["subsamples"]} for b in v["blocks"]]
+        if key == "L_N(t) vs exact L(t)" and "subsamples" in v:
+            out["curve"] = v["subsamples"]
     return out
 
 
@@ -56,42 +66,73 @@ def _frac(text):
     return Fraction(text)
 
 
-def detected(rec: dict, eps: float) -> bool:
+def _interval(rec, m):
+    from .verdict import limit_interval
+
+    raw = rec["raw"]
+    return limit_interval(raw["full"], raw["halves"], raw["quarters"], m, rec.get("extra", 0.0))
+
+
+def detected(rec: dict, eps: float, m: int | None = None) -> bool:
     """Whether the row fails when its prediction is multiplied by (1 + eps): nu / xi records
-    ({measured, closed, shift, tol}) or one degree block ({mean, mu, tol})."""
+    ({raw, closed, shift, extra}) or one degree block ({raw, mu}); m defaults to the default run's."""
+    iv = _interval(rec, _family() if m is None else m)
     if "closed" in rec:
-        return abs(rec["measured"] - (rec["closed"] * (1 + eps) + rec["shift"])) > rec["tol"]
-    return abs(rec["mean"] - rec["mu"] * (1 + eps)) > rec["tol"]
+        return not iv.contains(rec["closed"] * (1 + eps) + rec["shift"])
+    return not iv.contains(rec["mu"] * (1 + eps))
 
 
-def _threshold(recs, sign):
+def judge_record(rec: dict, m: int | None = None) -> dict:
+    """Verdicts of the statistical rows recomputed from the raw numbers (the default run's family size);
+    the counting function keeps its stored verdict."""
+    from .verdict import limit_interval
+
+    m = _family() if m is None else m
+    out = dict(rec["verdicts"])
+    for sym, name in (("nu", "nu fit"), ("xi", "xi fit")):
+        if sym in rec:
+            out[name] = "fail" if detected(rec[sym], 0.0, m) else "pass"
+    if "blocks" in rec:
+        out["degree blocks vs mu_k"] = "fail" if any(detected(b, 0.0, m) for b in rec["blocks"]) else "pass"
+    if "curve" in rec:
+        ivs = [limit_interval(r["full"], r["halves"], r["quarters"], m) for r in rec["curve"]]
+        out["L_N(t) vs exact L(t)"] = "pass" if all(iv.contains(0.0) for iv in ivs) else "fail"
+    return out
+
+
+def _threshold(recs, sign, m):
     for e in EPS_GRID:
-        if sum(detected(r, sign * e) for r in recs) >= 0.9 * len(recs):
+        if sum(detected(r, sign * e, m) for r in recs) >= 0.9 * len(recs):
             return e
     return None
 
 
 def summarise(per_seed: list) -> dict:
-    """Detection thresholds (per sign) and false-failure rates from the per-seed records."""
+    """Detection thresholds (per sign) and false-failure rates from the per-seed records (verdicts
+    recomputed from the raw numbers with the default run's family size)."""
     S = len(per_seed)
-    out = {"seeds": S, "rows": {}}
-    names = sorted({k for p in per_seed for k in p["verdicts"]})
+    m = _family()
+    judged = [judge_record(p, m) for p in per_seed]
+    out = {"seeds": S, "family_size": m, "rows": {}}
+    names = sorted({k for v in judged for k in v})
     for name in names:
-        fails = sum(p["verdicts"].get(name) == "fail" for p in per_seed)
-        ran = sum(p["verdicts"].get(name) in ("pass", "fail") for p in per_seed)
+        fails = sum(v.get(name) == "fail" for v in judged)
+        ran = sum(v.get(name) in ("pass", "fail") for v in judged)
         out["rows"][name] = {"false_failure_rate": fails / ran if ran else None, "runs": ran}
-    out["any_row_false_failure_rate"] = sum(any(v == "fail" for v in p["verdicts"].values()) for p in per_seed) / S
+    out["any_row_false_failure_rate"] = sum(any(x == "fail" for x in v.values()) for v in judged) / S
     for sym, name in (("nu", "nu fit"), ("xi", "xi fit")):
         recs = [p[sym] for p in per_seed if sym in p]
         if len(recs) == S:
-            out["rows"][name]["detects_relative_error"] = {"minus": _threshold(recs, -1), "plus": _threshold(recs, 1)}
-            out["rows"][name]["median_tolerance"] = sorted(r["tol"] for r in recs)[S // 2]
+            out["rows"][name]["detects_relative_error"] = {"minus": _threshold(recs, -1, m),
+                                                           "plus": _threshold(recs, 1, m)}
+            widths = sorted((_interval(r, m).hi - _interval(r, m).lo) / 2 / r["closed"] for r in recs)
+            out["rows"][name]["median_relative_half_width"] = widths[S // 2]
     if all("blocks" in p for p in per_seed):
         ks = [b["k"] for b in per_seed[0]["blocks"]]
         det = {}
         for j, k in enumerate(ks):
             recs = [p["blocks"][j] for p in per_seed if len(p["blocks"]) > j]
-            det[f"k={k}"] = {"minus": _threshold(recs, -1), "plus": _threshold(recs, 1)}
+            det[f"k={k}"] = {"minus": _threshold(recs, -1, m), "plus": _threshold(recs, 1, m)}
         out["rows"]["degree blocks vs mu_k"]["detects_relative_error"] = det
     return out
 
