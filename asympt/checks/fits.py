@@ -134,8 +134,6 @@ def n_top(size: int, full: int | None = None):
 
 
 def default_gram(kernel, X, euclid):
-    import numpy as np
-
     from asympt.numerics.nystrom import euclidean_gram
     from asympt.numerics.nystrom import gram as sphere_gram
 

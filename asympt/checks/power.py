@@ -21,7 +21,6 @@ in the ``power`` section of ``asympt check --json``. Regenerate it with
 from __future__ import annotations
 
 import json
-import math
 import os
 
 __all__ = ["EPS_GRID", "SETTINGS", "detected", "judge_record", "records", "run_study", "summarise", "stored_study"]

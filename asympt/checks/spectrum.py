@@ -8,7 +8,7 @@ import math
 from .exact import closed_nu, far_factor
 from .fits import index_fit
 from .rows import CheckRow, fmt
-from .sampled import exponent_row, subsample_values
+from .exponent import exponent_row, subsample_values
 from .verdict import limit_interval
 
 __all__ = ["spectrum_rows"]
