@@ -49,10 +49,10 @@ class Limits:
     dim: int = 10_000
     #: --dim of xi with a cap:THETA0 target (xi --dim 1000 --target cap:1: 9 s; --dim 10000: > 40 s)
     dim_cap_target: int = 1000
-    #: --dim with the step activation (relu^0) and 3 or more layers (xi -a step --layers 3 --train last:
-    #: 1.0 s at --dim 10, 15, 20, 25 and 31, but > 60 s at --dim 30, 200 and 1000; 4 layers at --dim 10:
-    #: 1.2 s; curve at --dim 10: 12 s; 2 layers: 1.0 s at --dim 10000)
-    dim_deep_step: int = 25
+    #: --dim with the step activation (relu^0) and 3 or more layers (xi -a step --train last, after the
+    #: log-space constants stopped calling expand_log: 0.6-0.9 s at --dim 30, 0.8 s (3 layers) and 4.3 s
+    #: (4 layers) at --dim 200; --dim 1000: 1.4 s with 3 layers but > 120 s with 4; --dim 10000, 3 layers: 82 s)
+    dim_deep_step: int = 200
     #: --dim of curve (curve --dim 1000: 3 s, --dim 10000: 12 s; but with --bias 1 --target sobolev:2 > 60 s
     #: at --dim 1000)
     dim_curve: int = 200
