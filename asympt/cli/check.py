@@ -10,7 +10,8 @@ import sys
 
 import click
 
-from .main import build_kernel, dim_option, network_options
+from .main import build_kernel, dim_up_to, network_options
+from .types import LIMITS
 
 _GROUPS = ("spectrum", "loss", "finite-width", "high-precision", "horizon")
 _DEFAULT_GROUPS = _GROUPS[:4]  # "horizon" trains networks for minutes: only with --only horizon
@@ -84,7 +85,7 @@ def check_plot_target(path: str) -> None:
 
 
 @click.command("check")
-@dim_option
+@dim_up_to(LIMITS.dim_check)
 @network_options
 @click.option("--target", default="neuron", show_default=True, metavar="SPEC",
               help="Target class, as for 'asympt xi': neuron, neuron:NAME, halfspace, cap:THETA0, sobolev:S, "

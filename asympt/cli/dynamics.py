@@ -10,7 +10,7 @@ import math
 
 import click
 
-from .main import dim_option, json_option, network_options
+from .main import dim_up_to, json_option, network_options
 from .types import LIMITS, FiniteFloat, IntList, Number, Text, check_activation, dims_range
 
 
@@ -112,7 +112,7 @@ def _render_bias(d):
 
 
 @click.command("spectral-bias", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@dim_option
+@dim_up_to(LIMITS.dim_spectral_bias)
 @network_options
 @click.option("--degrees", default=None, type=Text("A..B|K1,K2,.."),
               help=f"Degrees k to list, 0..{LIMITS.degree} (default 0..8; with --simulate 1..4, the target's "
@@ -233,8 +233,8 @@ def _render_regime(d):
               help="Coordinate gamma (number or p/q, magnitude <= 1000).")
 @click.option("--gamma-prime", "gamma_prime", default=None, type=Number("G'", max_abs=1000),
               help="Coordinate gamma' (number or p/q, magnitude <= 1000).")
-@click.option("--dim", "-d", type=click.IntRange(min=2, max=LIMITS.dim), default=None,
-              help=f"Data dimension d, 2..{LIMITS.dim} (inputs on S^(d-1)); needed for the kernel and xi.")
+@click.option("--dim", "-d", type=click.IntRange(min=2, max=LIMITS.dim_regime), default=None,
+              help=f"Data dimension d, 2..{LIMITS.dim_regime} (inputs on S^(d-1)); needed for the kernel and xi.")
 @click.option("--width", type=click.IntRange(2, 10**9), default=None, help="Width m (when the weights depend on it).")
 @click.option("--activation", "-a", default="relu", show_default=True, callback=check_activation,
               help="Activation (as for 'asympt xi').")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import click
 
 from .dynamics import rounded
-from .main import dim_option, json_option, network_options
+from .main import dim_up_to, json_option, network_options
+from .types import LIMITS
 
 # Significant digits each quantity carries in the report (the results themselves are full precision).
 _HORIZON_DIGITS = {"lr": 0, "tol": 0, "t_max": 0, "D": 6, "D_error": 2, "all_parameters_D": 6, "times": 6,
@@ -175,7 +176,7 @@ def _render_early(d):
 
 
 @click.command("horizon", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@dim_option
+@dim_up_to(LIMITS.dim_horizon)
 @network_options
 @click.option("--target", default="neuron", show_default=True, metavar="SPEC",
               help="Target class as for 'asympt xi' (simulations: neuron (relu) or halfspace; --early: sign, "

@@ -209,8 +209,15 @@ def kernel(activation, layers, bias, sigma_w, sigma_b, train, convention, points
 
 
 def dim_option(f, maximum: int = LIMITS.dim):
+    lower = (f" (cap targets: at most {LIMITS.dim_cap_target}; step networks of 3+ layers: at most "
+             f"{LIMITS.dim_deep_step})" if maximum > LIMITS.dim_deep_step else "")
     return click.option("--dim", "-d", type=click.IntRange(min=2, max=maximum), required=True,
-                        help=f"Ambient data dimension d, 2..{maximum}; inputs on the sphere S^(d-1).")(f)
+                        help=f"Ambient data dimension d, 2..{maximum}{lower}; inputs on the sphere S^(d-1).")(f)
+
+
+def dim_up_to(maximum: int):
+    """``--dim`` with this command's measured cap (``LIMITS.dim_*``)."""
+    return lambda f: dim_option(f, maximum)
 
 
 def spectrum_dim_option(f):
@@ -301,7 +308,7 @@ def xi(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, targe
 
 
 @main.command()
-@dim_option
+@dim_up_to(LIMITS.dim_curve)
 @network_options
 @click.option("--target", default="neuron", show_default=True, type=Text("SPEC"),
               help="Target class, as for 'asympt xi'.")
@@ -311,7 +318,7 @@ def xi(dim, activation, layers, bias, sigma_w, sigma_b, train, convention, targe
               help=f"Last time, {LIMITS.time_min:g}..{LIMITS.time_max:g}.")
 @click.option("--points", type=click.IntRange(1, LIMITS.curve_points), default=7, show_default=True,
               help=f"Number of log-spaced times, 1..{LIMITS.curve_points}.")
-@click.option("--digits", type=click.IntRange(5, 25), default=15, show_default=True,
+@click.option("--digits", type=click.IntRange(5, LIMITS.curve_digits), default=15, show_default=True,
               help="Working digits (printed values show only the digits their error bound covers).")
 @plot_option("Write a log-log plot")
 @json_option

@@ -484,7 +484,8 @@ def plot_check(report, path) -> None:
         a2.text(0.5, 0.5, "loss checks not run or skipped", ha="center", va="center", transform=a2.transAxes)
     a2.grid(True, which="both", alpha=0.3)
     s = report.setting
-    fig.suptitle(f"asympt check: d = {s['dim']}, target {s['target']}, data {s['data']}, N = {s['n']}", fontsize=10)
+    n_text = f", N = {s['n']}" if s.get("n") is not None else ""
+    fig.suptitle(f"asympt check: d = {s['dim']}, target {s['target']}, data {s['data']}{n_text}", fontsize=10)
     fig.tight_layout()
     try:
         fig.savefig(path, dpi=120)

@@ -88,9 +88,11 @@ class Limits:
     #: --layers with relu^A, 1 < A < 3 and A >= 3 (xi --dim 200 -a relu^5 --layers 4 --bias 1: > 45 s)
     layers_power: int = 3
     layers_high_power: int = 2
-    #: points of curve, and its --digits (at most 25) and --tmax (curve --dim 3 --tmax 1e16 --points 20:
-    #: 15 s at --digits 15, 24 s at 25, > 200 s at 40; --points 50 --tmax 1e12: 25 s)
+    #: points of curve and its --digits (curve --dim 3 --tmax 1e16 --points 20, after the law tail moved to
+    #: Gauss-Legendre panels: 3.8 s CPU at --digits 15, 4.2 s at 25, 5.4 s at 40; --dim 2 --bias 1
+    #: --target halfspace: 6.2 s at 25, 8.3 s at 40)
     curve_points: int = 20
+    curve_digits: int = 40
     #: A of the relu^A activation (xi --dim 3 -a relu^5: 5 s; relu^6: 42 s; relu^8: > 75 s)
     relu_power: int = 5
     #: --kmax of spectrum (--dim 3 --kmax 1000: 2 s, but with -a erf: 6 s at --kmax 200, > 75 s at 1000)
