@@ -9,7 +9,8 @@ A :class:`DotProductKernel` bundles one network's kernel in every form asympt ne
   evaluates k(cos theta) with enough guard digits for 1 - u ~ theta^2 / 2);
 * ``value_at_one`` (exact), ``series(n)``, ``singular(at)``, ``polynomial_degree(parity)``.
 
-Conventions: :mod:`asympt.core.conventions`.
+Conventions: :mod:`asympt.core.conventions`. (Slightly over 500 lines on purpose: one object and its
+evaluators; the layer recursion lives in :mod:`.layers` and the parity recursion in :mod:`.parity`.)
 """
 
 from __future__ import annotations
