@@ -164,7 +164,6 @@ def pair(kc: _KClass, tc: _TClass, p: int) -> ParityTerm:
     name = "even" if p == 0 else "odd"
     K, Tg = kc.kind, tc.kind
     half = sympy.Rational(1, 2)
-    tag = kc.tag
     if K == "cancel":
         raise NotSupported(f"{name} k: the leading singular terms of k(u) cancel on this parity; the next singular "
                            "order (needed for the decay of mu_k there) is not computed")
