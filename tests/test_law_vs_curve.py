@@ -14,7 +14,8 @@ import sympy
 
 from asympt.kernels.networks import ntk
 from asympt.laws.curve import law_check, loss_curve
-from asympt.laws.loss import log_periodic_band, loss_law
+from asympt.laws.loss import loss_law
+from asympt.laws.pairs import log_periodic_band
 
 
 def _corrupt(law, **scale):

@@ -16,7 +16,7 @@ import mpmath
 import pytest
 
 from asympt.kernels.networks import ntk
-from asympt.spectrum import hermite
+from asympt.kernels import hermite
 from asympt.spectrum import eigenvalues
 
 DIM, KMAX, DIGITS = 10, 200, 30
