@@ -227,10 +227,10 @@ _FUNCS = {
 }
 
 
-_GRAMMAR = Grammar("activation", names={"x": x, "pi": sympy.pi}, functions=_FUNCS, integer_powers=True,
-                   max_exponent=_MAX_POWER, max_constant=_MAX_CONST, max_denominator=10**12,
-                   max_nodes=_MAX_NODES, vocabulary="the variable x (and pi)",
-                   syntax_message="activation is not a registered name nor a valid expression in x: {text}")
+ACTIVATION_GRAMMAR = Grammar("activation", names={"x": x, "pi": sympy.pi}, functions=_FUNCS, integer_powers=True,
+                             max_exponent=_MAX_POWER, max_constant=_MAX_CONST, max_denominator=10**12,
+                             max_nodes=_MAX_NODES, vocabulary="the variable x (and pi)",
+                             syntax_message="activation is not a registered name nor a valid expression in x: {text}")
 
 
 def parse_expression(text: str) -> sympy.Expr:
@@ -246,7 +246,7 @@ def parse_expression(text: str) -> sympy.Expr:
     ...
     asympt.core.errors.InvalidInput: activation: powers must be integers between -12 and 12, got 1000
     """
-    return parse_restricted(text, _GRAMMAR)
+    return parse_restricted(text, ACTIVATION_GRAMMAR)
 
 
 def _check_gaussian_growth(text: str, expr: sympy.Expr) -> None:

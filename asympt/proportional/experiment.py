@@ -8,7 +8,6 @@ returns a JSON-ready dict.
 
 from __future__ import annotations
 
-import ast
 import math
 
 import numpy as np
@@ -24,11 +23,6 @@ MEMORY_LIMIT = 2 * 10**9
 POPULATION_SAMPLES = 200_000
 
 
-class _Rename(ast.NodeTransformer):
-    def visit_Name(self, node):  # noqa: N802 - ast API
-        return ast.copy_location(ast.Name(id="x", ctx=node.ctx), node) if node.id == "s" else node
-
-
 def parse_link(text: str):
     """(numpy function, SymPy expression) of a link written in s (or x), e.g. ``tanh(2*s) + 0.3*s``.
 
@@ -38,25 +32,24 @@ def parse_link(text: str):
     >>> parse_link("__import__('os')")
     Traceback (most recent call last):
     ...
-    asympt.core.errors.InvalidInput: --link: only the variable s (or x) is allowed, got a call to '__import__' (allowed functions: cos, erf, exp, gelu, sigmoid, silu, sin, softplus, tanh)
+    asympt.core.errors.InvalidInput: link: only the variable s (or x) and pi may appear, got a call to '__import__' (allowed functions: cos, erf, exp, gelu, sigmoid, silu, sin, softplus, tanh)
     """
+    import dataclasses
+
     import sympy
 
-    from asympt.kernels.activations import parse_expression, x
+    from asympt.core.parse import parse_restricted
+    from asympt.kernels.activations import ACTIVATION_GRAMMAR, x
 
     if not isinstance(text, str) or not text.strip() or len(text) > 300:
-        raise InvalidInput(f"--link must be an expression in s of at most 300 characters: {text!r}")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError:
-        raise InvalidInput(f"--link is not a valid expression in s: {text!r}") from None
-    try:
-        expr = parse_expression(ast.unparse(_Rename().visit(tree)))
-    except InvalidInput as err:
-        msg = str(err).replace("activation:", "--link:").replace("the variable x", "the variable s (or x)")
-        raise InvalidInput(msg) from None
+        raise InvalidInput(f"link must be an expression in s of at most 300 characters: {text!r}")
+    # the activations' grammar (same functions and bounds) with s as the variable: one restricted parser
+    grammar = dataclasses.replace(ACTIVATION_GRAMMAR, what="link", names={"s": x, "x": x, "pi": sympy.pi},
+                                  vocabulary="the variable s (or x) and pi",
+                                  syntax_message="link is not a valid expression in s: {text}")
+    expr = parse_restricted(text.strip(), grammar)
     if expr.free_symbols - {x}:
-        raise InvalidInput(f"--link must depend on s only: {text!r}")
+        raise InvalidInput(f"link must depend on s only: {text!r}")
     # the printer's own namespace only: lambdify's "numpy" module would run ``from numpy import *``, which
     # loads numpy.testing and its dependencies (~15 MB), and "scipy" all of scipy.special (~25 MB); SciPy
     # is imported only for erf
@@ -72,7 +65,7 @@ def parse_link(text: str):
     with np.errstate(all="ignore"):
         vals = np.broadcast_to(np.asarray(f(grid), dtype=float), grid.shape)
     if not np.all(np.isfinite(vals)):
-        raise InvalidInput(f"--link must be finite for |s| <= 10: {text!r}")
+        raise InvalidInput(f"link must be finite for |s| <= 10: {text!r}")
     return (lambda s: np.broadcast_to(np.asarray(f(s), dtype=float), np.shape(s))), expr
 
 

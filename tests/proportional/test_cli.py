@@ -41,8 +41,8 @@ def test_depth_three_and_window_run():
 
 @pytest.mark.parametrize(("args", "msg"), [
     (["-M", "300", "-N", "10"], "[0.2, 20]"),
-    (["-M", "300", "-N", "200", "--link", "__import__('os').system('true')"], "--link"),
-    (["-M", "300", "-N", "200", "--link", "s + y"], "--link"),
+    (["-M", "300", "-N", "200", "--link", "__import__('os').system('true')"], "link:"),
+    (["-M", "300", "-N", "200", "--link", "s + y"], "unknown name 'y'"),
     (["-M", "300", "-N", "200", "--link", "exp(exp(s))"], "finite"),
     (["-M", "300", "-N", "200", "--lr", "3"], "stability bound"),
     (["-M", "300", "-N", "200", "--lr", "fast"], "--lr"),
