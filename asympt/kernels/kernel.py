@@ -148,13 +148,7 @@ class DotProductKernel:
         3
         """
         if self.expr is not None:
-            if self.network.layers >= 4 and self.expr.has(sympy.hyper):
-                # deep x_+^a kernels with fractional a: substituting u = 1 into the nested 2F1 closed form
-                # and simplifying took minutes (4 layers with bias); the recursion at u = 1 uses
-                # V(q, q) = q^a E_a(1) in closed form (dual_kernels, E_at_one) at every layer. (3 layers keep
-                # the substitution: a few seconds, and the printed form of k(1) stays what it was.)
-                return sympy.simplify(self._recursion_at(1))
-            return sympy.simplify(self.expr.subs(u, 1))
+            return _tidy_constant(self._end_values_exact[0])
         # At u = 1 every layer sees c = q: V(q, q) = E[s(sqrt(q) z)^2] and Vd(q, q) = E[s'(sqrt(q) z)^2]
         # are one-dimensional Gaussian moments (30 digits), far cheaper than the Hermite series at rho = 1.
         from .activations import x as _x
@@ -166,6 +160,15 @@ class DotProductKernel:
         _, theta = recursion(net, qs[0], lambda l, q, c: _gauss_moment(expr, q),
                              lambda l, q, c: _gauss_moment(dexpr, q), qs)
         return sympy.Float(theta, 30)
+
+    def end_value(self, end: int):
+        """k(+1) or k(-1) as an exact SymPy constant, not simplified (cheap; a Float of 30 digits for kernels
+        without a closed form at u = +1, None at u = -1). :attr:`value_at_one` is k(1) in a tidy form."""
+        if end not in (1, -1):
+            raise InvalidInput(f"end must be 1 or -1, not {end!r}")
+        if self.expr is None:
+            return self.value_at_one if end == 1 else None
+        return self._end_values_exact[0 if end == 1 else 1]
 
     def _recursion_at(self, value):
         """k(value) exactly by the layer recursion at one point (no closed form in u is built)."""
@@ -211,16 +214,23 @@ class DotProductKernel:
     @cached_property
     def _end_values(self):
         if self.expr is not None:
-            return tuple(float(sympy.N(sympy.simplify(self.expr.subs(u, e)), 20)) for e in (1, -1))
+            return tuple(float(sympy.N(e, 20)) for e in self._end_values_exact)
         import numpy as np
 
         return tuple(float(np.asarray(self._np_fn(np.array([e])))[0]) for e in (1.0, -1.0))
 
     @cached_property
     def _end_values_exact(self):
-        if self.expr is not None:
-            return tuple(sympy.simplify(self.expr.subs(u, e)) for e in (1, -1))
-        return (None, None)
+        """(k(1), k(-1)) exactly, as the closed form gives them (not simplified: their decimals come from
+        ``sympy.N``, which needs no tidy form; :attr:`value_at_one` tidies k(1) for display)."""
+        if self.expr is None:
+            return (None, None)
+        if self.network.layers >= 4 and self.expr.has(sympy.hyper):
+            # deep x_+^a kernels with fractional a: the nested 2F1 closed form at u = +-1 is slow to evaluate
+            # and simplify (minutes at 4 layers with bias); the recursion at u = +-1 uses V(q, +-q) in closed
+            # form (dual_kernels, E_at_one) at every layer.
+            return tuple(self._recursion_at(e) for e in (1, -1))
+        return tuple(self.expr.subs(u, e) for e in (1, -1))
 
     def mp(self, value):
         """k(value) at the current mpmath precision."""
@@ -472,6 +482,35 @@ def _is_zero(expr) -> bool:
     from .expansions import _is_zero as is_zero
 
     return is_zero(expr)
+
+
+#: operations of a constant with nested transcendental functions above which SymPy's simplify is not
+#: tried. Measured (one core, the end values k(+-1) of the full grid's closed forms): at most 60 ops
+#: simplify in 0.04-0.5 s (3-layer erf, sin with bias: 41 ops, 4.9 s, the slowest kept); beyond, 4-layer
+#: erf 104-128 ops 0.5-1.1 s, sin 93 ops 3.1 s, relu^1/2 with bias 344 ops 8.3 s, and 4-layer sin with a
+#: bias (114 ops) and relu^3/2 with a bias (1263 ops) did not finish in 40 s (minutes in the full grid).
+_SIMPLIFY_NESTED_OPS = 60
+
+
+def _tidy_constant(value):
+    """An exact constant (k at u = +-1), simplified when SymPy can do it cheaply.
+
+    Left as it is (still exact, only not tidied) when it nests transcendental functions and has more
+    than ``_SIMPLIFY_NESTED_OPS`` operations, or when the simplified form is not the same number: SymPy
+    1.12-1.13 simplifies k(-1) of the 4-layer sin random-features kernel with a bias into an expression
+    holding a free ``_Dummy`` symbol. The simplified form is kept only if it has no free symbol and agrees
+    with the original to 30 digits (both evaluated by ``sympy.N`` at 40)."""
+    if _nested_transcendental(value) and sympy.count_ops(value) > _SIMPLIFY_NESTED_OPS:
+        return value
+    tidy = sympy.simplify(value)
+    if tidy == value:
+        return tidy
+    if tidy.free_symbols:
+        return value
+    a, b = sympy.N(tidy, 40), sympy.N(value, 40)
+    if not (a.is_number and b.is_number):
+        return value
+    return tidy if abs(a - b) <= sympy.Float("1e-30", 40) * max(1, abs(b)) else value
 
 
 def _nested_transcendental(expr) -> bool:

@@ -42,7 +42,7 @@ def kernel_lines(kernel, dim, dl) -> list:
         lines.append(f"Kernel: k(u) = {text}, u = x.x'")
     elif expr is not None:
         lines.append(f"Kernel: k(u) is a closed form of {sympy.count_ops(expr)} operations in u = x.x' "
-                     "(print it with 'asympt kernel'); k(1) = " + fmt(kernel.value_at_one, 8))
+                     "(print it with 'asympt kernel'); k(1) = " + str(sympy.N(kernel.end_value(1), 8)))
     else:
         lines.append("Kernel: k(u) has no closed form (evaluated through Hermite series of the activation)")
     parts = []
