@@ -160,9 +160,12 @@ REFUSED_BEFORE_WORK = [
     (("check", "--dim", str(LIMITS.dim_check + 1), "--quiet"), f"x<={LIMITS.dim_check}"),
     (("spectrum", "--dim", "3", "--kmax", str(LIMITS.kmax + 1)), "--kmax"),
     (("xi", "--dim", "3", "--layers", "12"), "--layers"),
-    (("xi", "--dim", "3", "-a", "erf", "--layers", str(LIMITS.layers_smooth + 1)), "layers"),
+    (("xi", "--dim", "3", "-a", "x*tanh(x)", "--layers", str(LIMITS.layers_smooth + 1)), "layers"),
     (("spectrum", "--dim", "3", "--layers", str(LIMITS.layers_eigen + 1)), "layers"),
-    (("xi", "--dim", "3", "-a", "erf", "--bias", "1", "--layers", str(LIMITS.layers_smooth_bias + 1)), "layers"),
+    (("xi", "--dim", "3", "-a", "x*tanh(x)", "--bias", "1", "--layers", str(LIMITS.layers_smooth_bias + 1)),
+     "layers"),
+    (("check", "--dim", "3", "-a", "erf", "--bias", "1", "--layers", str(LIMITS.layers_smooth_bias + 1), "--quiet"),
+     "layers"),
     (("xi", "--dim", "3", "-a", "relu^20"), "relu^A"),
     (("kernel", "--layers", str(LIMITS.layers_kernel + 1)), "layers"),
     (("kernel", "--layers", "3", "--series", str(LIMITS.series_deep + 1)), "series"),
@@ -208,3 +211,29 @@ def test_limits_at_the_edge_are_accepted():
     assert res.exit_code == 0, res.output
     res = run("kernel", "-a", f"relu^{LIMITS.relu_power}", "--series", "2", "--sigma-w", "1e-3,2/3", "--at", "-1")
     assert res.exit_code == 0, res.output
+
+
+def test_xi_accepts_every_kernel_of_the_full_table_grid():
+    """Every (activation, layers, bias, train) of `asympt table --grid full` is a setting `asympt xi` takes
+    (the table computes them; the command must not refuse what the table prints)."""
+    from asympt.cli.types import check_network_cost
+    from asympt.tables import GRIDS, grid_groups
+
+    for (act, layers, bias, _train), _rows in grid_groups(GRIDS["full"]):
+        check_network_cost(act, layers, None if bias == "none" else 1.0, None, xi=True)
+
+
+def test_the_registry_and_the_cli_name_lists_agree():
+    from asympt.cli.types import HOMOGENEOUS, SMOOTH_NAMED
+    from asympt.kernels.activations import _NAMED
+
+    assert set(_NAMED) == set(HOMOGENEOUS) | set(SMOOTH_NAMED)
+
+
+@pytest.mark.parametrize("args", [("-a", "erf", "--bias", "1", "--layers", "3"),
+                                  ("-a", "sin", "--bias", "1", "--layers", "4"),
+                                  ("-a", "relu3", "--bias", "1", "--layers", "4", "--train", "last")])
+def test_deep_settings_of_the_full_grid_run_in_xi(args):
+    res = run("xi", "--dim", "20", *args, "--json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["kind"] in ("power", "power-like", "super-polynomial")

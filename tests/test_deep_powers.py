@@ -83,6 +83,9 @@ def test_half_power_at_depth_three_refuses_with_reason():
     with pytest.raises(NotSupported, match="log\\(log"):
         k.singular(1)
     assert k.polynomial_degree(0) is None  # no crash in the parity certificate either
+    # the decay law (and so a table row, `asympt xi`) passes the kernel's reason on
+    with pytest.raises(NotSupported, match="u = \\+1: relu\\^1/2 with 3 or more layers.*log\\(log"):
+        decay_law(k, 3)
 
 
 def _run(a, layers, train):

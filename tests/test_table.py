@@ -457,3 +457,32 @@ def test_verify_with_the_real_cross_checks():
     pytest.importorskip("asympt.checks.run")
     row = T.compute_group(("relu", 2, "1", "all"), [("sphere", "neuron", 3)], verify=True)[0]
     assert row["verdict"] == "pass", row["verify_detail"]
+
+
+# ---- the committed full grid ----------------------------------------------------------------------
+
+FULL = os.path.join(TABLES, "full", "loss_laws_full.csv")
+
+
+def test_full_grid_table_has_every_row_of_the_full_grid_in_order():
+    rows = T.read_rows(FULL)
+    want = [g + r for g, rs in T.grid_groups(T.GRIDS["full"]) for r in rs]
+    assert [T.row_key(r) for r in rows] == want
+    assert len(want) == 24840
+
+
+def test_full_grid_rows_of_the_default_grid_equal_the_default_tables():
+    """Two runs (the default grid and the full grid) that share 2520 settings give them byte-equal rows."""
+    full = {T.row_key(r): r for r in T.read_rows(FULL)}
+    default = T.read_rows(os.path.join(TABLES, "loss_laws.csv"))
+    assert len(default) == 2520
+    differ = [T.row_key(r) for r in default if full[T.row_key(r)] != r]
+    assert differ == [], differ[:5]
+
+
+def test_full_grid_comparison_sees_a_changed_row():
+    """Control for the test above: one changed decimal in a copy of a default row is reported."""
+    full = {T.row_key(r): r for r in T.read_rows(FULL)}
+    row = dict(T.read_rows(os.path.join(TABLES, "loss_laws.csv"))[100])
+    row["C"] = row["C"] + "1" if row["C"] else "1"
+    assert full[T.row_key(row)] != row

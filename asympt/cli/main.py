@@ -102,8 +102,11 @@ def network_options(f):
                           "abs, identity, erf, tanh, sigmoid, softplus, gelu, silu, sin, cos, or an expression in x such as "
                           "'x**3 - x' (parsed, never evaluated)."),
         click.option("--layers", "-L", type=click.IntRange(min=2, max=LIMITS.layers), default=2, show_default=True,
-                     help=f"Number of weight layers (2 = one hidden layer): 2..{LIMITS.layers} for relu, step, "
-                          f"abs and leaky_relu (relu^A: 2..{LIMITS.layers_power} for 1 < A < 3, "
+                     help=f"Number of weight layers (2 = one hidden layer). xi: 2..{LIMITS.layers_xi} for every "
+                          f"named activation and relu^A with A <= 3 (relu^A with A > 3: "
+                          f"2..{LIMITS.layers_high_power}; expressions: 2..{LIMITS.layers_smooth}, "
+                          f"2..{LIMITS.layers_smooth_bias} with a bias). Other commands: 2..{LIMITS.layers} for "
+                          f"relu, step, abs and leaky_relu (relu^A: 2..{LIMITS.layers_power} for 1 < A < 3, "
                           f"2..{LIMITS.layers_high_power} for A >= 3), 2..{LIMITS.layers_smooth} for other "
                           f"activations (2..{LIMITS.layers_smooth_bias} with a bias); at most "
                           f"{LIMITS.layers_kernel} in kernel, and {LIMITS.layers_eigen} (other activations "
@@ -129,7 +132,7 @@ def network_options(f):
 
         check_network_cost(kwargs.get("activation"), kwargs.get("layers", 2), kwargs.get("bias"),
                            kwargs.get("sigma_b"), eigen=f.__name__ in _EIGEN_COMMANDS,
-                           kernel=f.__name__ == "kernel", series=kwargs.get("nseries"))
+                           kernel=f.__name__ == "kernel", series=kwargs.get("nseries"), xi=f.__name__ == "xi")
         return f(*args, **kwargs)
 
     for opt in reversed(options):

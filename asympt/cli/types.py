@@ -88,6 +88,14 @@ class Limits:
     #: --layers with relu^A, 1 < A < 3 and A >= 3 (xi --dim 200 -a relu^5 --layers 4 --bias 1: > 45 s)
     layers_power: int = 3
     layers_high_power: int = 2
+    #: --layers of xi with a named activation (the registry: relu, step, relu2, relu3, abs, identity,
+    #: leaky_relu, erf, sin, cos, tanh, sigmoid, softplus, silu, gelu) or relu^A with A <= 3, with or without a
+    #: bias, both train modes. Measured 2026-12-06, CPU s of one run at --dim 20 and --dim 10000, 3 and 4 layers
+    #: (after k(+-1) stopped being simplified): smooth activations 0.5-1.4 s (sin, 4 layers, bias: 1.3 s);
+    #: relu^3/2, relu^5/2, relu^4 at most 3.5 s; relu3 with a bias 13-14 s at --dim 10000 (2.6 s at --dim 20);
+    #: leaky_relu with a bias 13-14 s at --dim 10000. relu^5 with 3 layers and a bias did not finish in 90 s at
+    #: --dim 10000 (19 s with --train last), so relu^A with A > 3 keeps layers_high_power.
+    layers_xi: int = 4
     #: points of curve and its --digits (curve --dim 3 --tmax 1e16 --points 20, after the law tail moved to
     #: Gauss-Legendre panels: 3.8 s CPU at --digits 15, 4.2 s at 25, 5.4 s at 40; --dim 2 --bias 1
     #: --target halfspace: 6.2 s at 25, 8.3 s at 40)
@@ -328,12 +336,15 @@ def check_activation(ctx, param, value):
 
 
 #: activations whose kernels have closed forms of the arc-cosine family (cheap in depth)
-HOMOGENEOUS = ("relu", "step", "relu2", "relu3", "abs", "identity")
+HOMOGENEOUS = ("relu", "step", "heaviside", "relu2", "relu3", "abs", "identity")
+#: the other named activations of the registry (asympt.kernels.activations; a test keeps the two in step)
+SMOOTH_NAMED = ("erf", "sin", "cos", "tanh", "sigmoid", "softplus", "silu", "gelu")
 
 
-def layer_limit(activation: str, bias, sigma_b, eigen: bool = False, kernel: bool = False) -> int:
+def layer_limit(activation: str, bias, sigma_b, eigen: bool = False, kernel: bool = False,
+                xi: bool = False) -> int:
     """Largest --layers for this activation and bias (``eigen``: spectrum, curve, spectral-bias;
-    ``kernel``: the kernel command)."""
+    ``kernel``: the kernel command; ``xi``: the xi command, see ``LIMITS.layers_xi``)."""
     low = (activation or "").strip().lower()
     power = _POWER.match(low)
     a = 1.0
@@ -342,6 +353,8 @@ def layer_limit(activation: str, bias, sigma_b, eigen: bool = False, kernel: boo
     elif power and _RATIONAL.match(power.group(1)):
         a = _float_of(power.group(1))
     homogeneous = low in HOMOGENEOUS or low.startswith("leaky_relu") or bool(power)
+    if xi and (low in SMOOTH_NAMED or (homogeneous and a <= 3)):
+        return LIMITS.layers_xi
     biased = bool(bias) or (sigma_b is not None and any(_float_of(p) != 0 for p in sigma_b.split(",")))
     if not homogeneous:
         return LIMITS.layers_eigen_smooth if eigen else (LIMITS.layers_smooth_bias if biased else LIMITS.layers_smooth)
@@ -358,7 +371,7 @@ def layer_limit(activation: str, bias, sigma_b, eigen: bool = False, kernel: boo
 
 
 def check_network_cost(activation: str, layers: int, bias, sigma_b, eigen: bool = False,
-                       kernel: bool = False, series: int | None = None) -> None:
+                       kernel: bool = False, series: int | None = None, xi: bool = False) -> None:
     """Refuse a depth the kernel code cannot finish in time for this activation, and a --dim the command
     cannot finish (:func:`check_dim_cost`, read from the click context of the running command)."""
     from asympt.core.errors import InvalidInput
@@ -366,7 +379,7 @@ def check_network_cost(activation: str, layers: int, bias, sigma_b, eigen: bool 
     ctx = click.get_current_context(silent=True)     # the command and its --dim, --target (if any)
     if ctx is not None and ctx.info_name in DIM_FIELDS:
         check_dim_cost(ctx.info_name, ctx.params.get("dim"), ctx.params.get("target"), activation, layers)
-    limit = layer_limit(activation, bias, sigma_b, eigen, kernel)
+    limit = layer_limit(activation, bias, sigma_b, eigen, kernel, xi)
     biased = bool(bias) or (sigma_b is not None and any(_float_of(p) != 0 for p in sigma_b.split(",")))
     if kernel and series is not None and (layers > 2 or biased) and series > LIMITS.series_deep:
         raise InvalidInput(f"--series {series} with {layers} layers{' and a bias' if biased else ''} is beyond what "

@@ -241,12 +241,9 @@ class DecayLaw:
 
 
 def _end_term(kernel, end):
-    """Leading singular term at u = end (an :class:`EndTerm`), None if k is analytic there, or
-    "unknown" when no expansion is available."""
-    try:
-        exp = kernel.singular(end, order=kernel.leading_order)
-    except NotSupported:
-        return "unknown"
+    """Leading singular term at u = end (an :class:`EndTerm`), or None if k is analytic there; raises
+    :class:`NotSupported` with the kernel's reason when no expansion is available."""
+    exp = kernel.singular(end, order=kernel.leading_order)
     if not exp.terms:
         return None
     t = exp.leading
@@ -268,9 +265,13 @@ def decay_law(kernel, dim: int) -> DecayLaw:
     dim = check_int("dim", dim, minimum=2, maximum=10**6)
     d = sympy.Integer(dim)
     act = kernel.network.activation
-    ends = {1: _end_term(kernel, 1), -1: _end_term(kernel, -1)}
-    if "unknown" in ends.values():
-        raise NotSupported(f"no singular expansion available for activation {act.name!r}")
+    ends = {}
+    for end in (1, -1):
+        try:
+            ends[end] = _end_term(kernel, end)
+        except NotSupported as err:   # the kernel's own reason (e.g. log log terms of deep relu^1/2)
+            raise NotSupported(f"no singular expansion available for activation {act.name!r} at u = {end:+d}: "
+                               f"{err}") from None
 
     def M(gam, logp):
         if logp:
