@@ -171,3 +171,33 @@ def test_no_module_sets_another_modules_attribute():
                             el.value.id in imported:
                         bad.append(f"{name}:{el.lineno} assigns {el.value.id}.{el.attr}")
     assert bad == []
+
+
+_FLAG = __import__("re").compile(r"(?<![\w-])--[a-z][a-z-]*")
+
+
+def _flag_messages(source: str) -> list:
+    """String pieces of ``raise`` statements that name a command-line flag (``--lr``)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            for sub in ast.walk(node.exc):
+                if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and _FLAG.search(sub.value):
+                    found.append(sub.value)
+    return found
+
+
+def test_library_errors_do_not_name_command_line_flags():
+    """Errors raised outside asympt/cli speak of the Python parameters: the CLI may be one caller of many."""
+    bad = []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT)
+        if rel.parts[0] == "cli":
+            continue
+        bad += [f"{rel}: {text[:60]!r}" for text in _flag_messages(path.read_text(encoding="utf-8"))]
+    assert bad == [], "\n".join(bad)
+
+
+def test_the_flag_check_can_fail():
+    assert _flag_messages('def f(lr):\n    raise ValueError(f"--lr must be positive: {lr}")\n')
+    assert not _flag_messages('def f(lr):\n    raise ValueError(f"lr must be positive: {lr}")\n')

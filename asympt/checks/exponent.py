@@ -40,7 +40,7 @@ def _judge_exponent(raw, closed, exact, m, uniform):
     iv = limit_interval(raw["full"], raw["halves"], raw["quarters"], m, far_unc + (0.0 if uniform else abs(shift)))
     if not iv.finite:
         parts["skip_reason"] = ("no spread estimate: the halves and quarters of the sample are too small for the "
-                                "window (raise --n)")
+                                "window (raise the sample size n)")
         return "skip", None, parts
     centre = float(closed) + (shift if uniform else 0.0)
     parts.update({"shift": shift, "far_movement": far_unc, "predicted_window": centre, "uniform": uniform,

@@ -21,7 +21,7 @@ __all__ = ["UNBOUNDED_REASON", "sampled_checks"]
 # are unbounded (measured at d = 3, N = 4000: nu 1.707 against 4/3, the window exponent still rising with N),
 # so the exponent rows refuse to judge them instead of passing or failing
 UNBOUNDED_REASON = ("Gaussian data are unbounded: theory section 8 derives the exponents for a density on a "
-                    "bounded set only, so there is no prediction to judge (use --data cube)")
+                    "bounded set only, so there is no prediction to judge (use cube data)")
 
 
 def sampled_checks(kernel, dim, target, data, n, seed, law, groups, predicted, rows, plot, say, hooks, m):

@@ -182,6 +182,11 @@ def gd_risk(samples, features, width, activation, depth, link, noise, steps, lr,
     if plot is not None:
         _check_plot(plot)
     eta = _lr(lr)
+    if not (noise == noise and abs(noise) != float("inf") and noise >= 0):
+        raise InvalidInput(f"--noise must be a finite number >= 0: {noise!r}")
+    if linear and (width != 1 or activation != "linear" or depth != 2):
+        raise InvalidInput("--linear is the width-1 linear case: it needs --width 1 --activation linear --depth 2 "
+                           f"(got --width {width} --activation {activation} --depth {depth})")
     if window is not None and window > steps:
         raise InvalidInput(f"--window must be <= --steps ({steps}): {window}")
     plan(samples, features, width, steps, window, simulate)

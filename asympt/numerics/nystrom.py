@@ -153,7 +153,7 @@ def _check_r_d(net):
         raise NotSupported("data in R^d: layer-weighted kernels are not implemented off the sphere")
     allowed = ({(1, "w"), (1, "b"), (2, "w"), (2, "b")}, {(2, "w"), (2, "b")}, {(2, "w")})
     if set(net.train) not in allowed:
-        raise NotSupported("data in R^d: train all parameters (--train all) or the last layer (--train last)")
+        raise NotSupported("data in R^d: train all parameters (train='all') or the last layer (train='last')")
 
 
 def _homogeneous_parts(kernel):

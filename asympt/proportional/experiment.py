@@ -101,7 +101,7 @@ def plan(samples, features, width, steps, window=None, simulate=False):
     """Validate the sizes; return the estimated peak memory in bytes."""
     ratio = samples / features
     if not 0.2 <= ratio <= 20:
-        raise InvalidInput(f"--samples / --features must lie in [0.2, 20] (proportional regime): "
+        raise InvalidInput(f"samples / features must lie in [0.2, 20] (proportional regime): "
                            f"{samples}/{features} = {ratio:.4g}")
     need = samples * features * 8 * 2 + estimator_memory_bytes(samples, steps + 1, width, window)
     need += samples * (steps + 1) * width * 8 * 2 + samples * width * width * 8 * max(steps, 1) * 2
@@ -109,7 +109,7 @@ def plan(samples, features, width, steps, window=None, simulate=False):
         need += POPULATION_SAMPLES * (width + 1) * 8 * 3
     if need > MEMORY_LIMIT:
         raise InvalidInput(f"this run needs about {need / 1e9:.1f} GB (limit {MEMORY_LIMIT / 1e9:.0f} GB): "
-                           "lower --samples, --features or --steps, or pass --window")
+                           "lower samples, features or steps, or set a memory window")
     return need
 
 
@@ -123,15 +123,15 @@ def run(samples, features, width, activation, depth, link, noise, steps, lr="aut
     from .trainer import make_problem, population_mse
 
     if not (math.isfinite(noise) and noise >= 0):
-        raise InvalidInput(f"--noise must be a finite number >= 0: {noise!r}")
+        raise InvalidInput(f"noise must be a finite number >= 0: {noise!r}")
     link_f, link_expr = parse_link(link)
     if linear:
         if width != 1 or activation != "linear" or depth != 2:
-            raise InvalidInput("--linear is the width-1 linear case: it needs --width 1 --activation linear "
-                               f"--depth 2 (got --width {width} --activation {activation} --depth {depth})")
+            raise InvalidInput("linear=True is the width-1 linear case: it needs width 1, activation linear and "
+                               f"depth 2 (got width {width}, activation {activation}, depth {depth})")
         slope = _linear_slope(link_expr)
         if slope is None:
-            raise InvalidInput(f"--linear needs a linear link c*s without constant (the closed form's teacher): "
+            raise InvalidInput(f"linear=True needs a linear link c*s without constant (the closed form's teacher): "
                                f"{link!r}")
     if activation == "linear" and depth == 2:
         h = make_head("linear", width=width)
@@ -152,10 +152,10 @@ def run(samples, features, width, activation, depth, link, noise, steps, lr="aut
     else:
         eta, lr_note = float(lr), "given"
         if not (math.isfinite(eta) and 0 < eta < bound):
-            raise InvalidInput(f"--lr must lie in (0, {bound:.4g}), the stability bound 2 / ((1 + sqrt(M/N))^2 L) "
+            raise InvalidInput(f"lr must lie in (0, {bound:.4g}), the stability bound 2 / ((1 + sqrt(M/N))^2 L) "
                                f"with L = {curv:.4g} the head's Gauss-Newton curvature bound: {lr!r}")
     if not (math.isfinite(head_lr) and 0 <= head_lr <= 10):
-        raise InvalidInput(f"--head-lr must lie in [0, 10]: {head_lr!r}")
+        raise InvalidInput(f"head_lr must lie in [0, 10]: {head_lr!r}")
 
     est = CavityEstimator(P.X, P.y, eta, h, window=window, steps=steps)
     rows = []
@@ -176,7 +176,7 @@ def run(samples, features, width, activation, depth, link, noise, steps, lr="aut
             theta = {k: theta[k] - head_lr * pg[k] for k in theta}
         W = W - eta * (P.X.T @ est.last_gradient)
         if not np.all(np.isfinite(W)) or not math.isfinite(out.train_mse):
-            raise InvalidInput(f"gradient descent diverged at step {t + 1}: lower --lr")
+            raise InvalidInput(f"gradient descent diverged at step {t + 1}: lower the learning rate lr")
     data = {"samples": samples, "features": features, "ratio": delta, "width": width, "depth": depth,
             "activation": h.activation, "link": str(link), "noise": noise, "steps": steps, "seed": seed,
             "lr": eta, "lr_note": lr_note, "stability_bound": bound, "head_lr": head_lr, "window": window,
@@ -195,7 +195,7 @@ def run(samples, features, width, activation, depth, link, noise, steps, lr="aut
     if linear:
         s2 = float(np.sum((P.W0[:, 0] - slope * P.w_star) ** 2) / features)
         if eta >= lin.stability_bound(delta):
-            raise InvalidInput(f"--lr {eta:g} is above the closed form's stability bound "
+            raise InvalidInput(f"lr = {eta:g} is above the closed form's stability bound "
                                f"{lin.stability_bound(delta):.4g}")
         shown = shown_steps(steps)
         cf = lin.linear_gd_risk(delta, eta, noise ** 2, s2, shown)
@@ -210,7 +210,7 @@ def run(samples, features, width, activation, depth, link, noise, steps, lr="aut
         data["warnings"].append(f"M = {samples} is small: the estimate's finite-size error is of order "
                                 "M^(-1/2) (several % below M = 2000)")
     if window is not None and steps > 1.5 * window:
-        data["warnings"].append(f"--window {window}: beyond t = 1.5 x window the truncated memory biases the estimate "
+        data["warnings"].append(f"window = {window}: beyond t = 1.5 x window the truncated memory biases the estimate "
                                 "down toward the training error (measured -1 % at t = 2w, -8 % at t = 3w for "
                                 "w = 20, and worse for small w)")
     if h.activation == "relu":

@@ -94,7 +94,7 @@ def train(problem: Problem, head: Head, lr: float, steps: int, *, head_lr: float
             theta = {k: theta[k] - head_lr * pg[k] for k in theta}
         W = W - lr * (X.T @ g)
         if not np.all(np.isfinite(W)):
-            raise InvalidInput(f"gradient descent diverged at step {t + 1}: lower the learning rate (--lr)")
+            raise InvalidInput(f"gradient descent diverged at step {t + 1}: lower the learning rate lr")
     return W, theta
 
 

@@ -104,7 +104,7 @@ def test_euclidean_gram_refuses_unsupported_networks():
 
     with pytest.raises(NotSupported, match="2-layer"):
         euclidean_gram(ntk("relu", 3, bias=1), np.ones((2, 3)))
-    with pytest.raises(NotSupported, match="--train all"):
+    with pytest.raises(NotSupported, match="train='all'"):
         euclidean_gram(ntk("relu", 2, bias=1, train="1"), np.ones((2, 3)))
     with pytest.raises(NotSupported, match="tanh"):
         euclidean_gram(ntk("tanh", 2, bias=1), np.ones((2, 3)))
