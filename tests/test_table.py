@@ -486,3 +486,13 @@ def test_full_grid_comparison_sees_a_changed_row():
     row = dict(T.read_rows(os.path.join(TABLES, "loss_laws.csv"))[100])
     row["C"] = row["C"] + "1" if row["C"] else "1"
     assert full[T.row_key(row)] != row
+
+
+def test_the_once_stalled_group_recomputes_to_the_committed_rows():
+    """sin, 4 layers, a bias: the group that kept the full grid from finishing (k(1) simplified for minutes).
+    Two of its rows, recomputed the plain `asympt xi` way, equal the committed full-grid rows."""
+    committed = {T.row_key(r): r for r in T.read_rows(FULL)}
+    keys = [("sin", 4, "1", "all", "sphere", "neuron", 7), ("sin", 4, "1", "last", "sphere", "halfspace", 100)]
+    fresh = recompute(keys)
+    for k, r in zip(keys, fresh):
+        assert T.compare_rows([committed[k]], [r]) == []

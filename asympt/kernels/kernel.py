@@ -7,7 +7,8 @@ A :class:`DotProductKernel` bundles one network's kernel in every form asympt ne
   quadrature of the dual maps for activations without one);
 * ``k.mp(u)`` / ``k.mp_theta(theta)``: mpmath evaluators at the caller's precision (``mp_theta``
   evaluates k(cos theta) with enough guard digits for 1 - u ~ theta^2 / 2);
-* ``value_at_one`` (exact), ``series(n)``, ``singular(at)``, ``polynomial_degree(parity)``.
+* ``value_at_one`` (exact, tidied when SymPy can), ``end_value(+-1)`` (exact as the closed form gives it),
+  ``series(n)``, ``singular(at)``, ``polynomial_degree(parity)``.
 
 Conventions: :mod:`asympt.core.conventions`. (Slightly over 500 lines on purpose: one object and its
 evaluators; the layer recursion lives in :mod:`.layers` and the parity recursion in :mod:`.parity`.)
