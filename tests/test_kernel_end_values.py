@@ -106,3 +106,13 @@ def test_a_right_simplification_is_kept():
     value = sympy.exp(-2) * (sympy.exp(4) - 1) / 2
     assert K._tidy_constant(value) == sympy.simplify(value)
     assert K._tidy_constant(value) != value or sympy.simplify(value) == value
+
+
+@pytest.mark.parametrize("act, train", [("relu^1/2", "last"), ("relu^3/2", "last"), ("relu^3/2", "all")])
+def test_an_exact_zero_end_value_stays_exactly_zero(act, train):
+    """Without a bias, h(x') = -h(x) at u = -1, and x_+^a(z) x_+^a(-z) = 0 for every z (so is the
+    derivative product): k(-1) = 0 exactly. The closed form gives it as a combination of 2F1(..; 1) that
+    only simplification reduces to 0; the float evaluator must return 0.0, not a rounding residue."""
+    k = ntk(act, 2, train=train)
+    assert k.end_value(-1) == 0
+    assert float(k(np.array([-1.0]))[0]) == 0.0

@@ -149,7 +149,8 @@ class DotProductKernel:
         3
         """
         if self.expr is not None:
-            return _tidy_constant(self._end_values_exact[0])
+            value = self._end_values_exact[0]
+            return _tidy_constant(value) if _nested_transcendental(value) else value
         # At u = 1 every layer sees c = q: V(q, q) = E[s(sqrt(q) z)^2] and Vd(q, q) = E[s'(sqrt(q) z)^2]
         # are one-dimensional Gaussian moments (30 digits), far cheaper than the Hermite series at rho = 1.
         from .activations import x as _x
@@ -163,8 +164,9 @@ class DotProductKernel:
         return sympy.Float(theta, 30)
 
     def end_value(self, end: int):
-        """k(+1) or k(-1) as an exact SymPy constant, not simplified (cheap; a Float of 30 digits for kernels
-        without a closed form at u = +1, None at u = -1). :attr:`value_at_one` is k(1) in a tidy form."""
+        """k(+1) or k(-1) as an exact SymPy constant, cheap: simplified only when it has no nested
+        transcendental function (a Float of 30 digits for kernels without a closed form at u = +1, None at
+        u = -1). :attr:`value_at_one` is k(1) in a tidy form whenever SymPy finds one cheaply."""
         if end not in (1, -1):
             raise InvalidInput(f"end must be 1 or -1, not {end!r}")
         if self.expr is None:
@@ -222,16 +224,20 @@ class DotProductKernel:
 
     @cached_property
     def _end_values_exact(self):
-        """(k(1), k(-1)) exactly, as the closed form gives them (not simplified: their decimals come from
-        ``sympy.N``, which needs no tidy form; :attr:`value_at_one` tidies k(1) for display)."""
+        """(k(1), k(-1)) exactly. Simplified (:func:`_tidy_constant`) unless they nest transcendental
+        functions (3 or more layers): SymPy needs the simplification to see that a value such as k(-1) of
+        the 2-layer relu^1/2 NNGP, a combination of 2F1(..; 1), is exactly 0, and a nested value is left as
+        the closed form gives it (simplifying took up to minutes; its decimals come from ``sympy.N``)."""
         if self.expr is None:
             return (None, None)
         if self.network.layers >= 4 and self.expr.has(sympy.hyper):
             # deep x_+^a kernels with fractional a: the nested 2F1 closed form at u = +-1 is slow to evaluate
             # and simplify (minutes at 4 layers with bias); the recursion at u = +-1 uses V(q, +-q) in closed
             # form (dual_kernels, E_at_one) at every layer.
-            return tuple(self._recursion_at(e) for e in (1, -1))
-        return tuple(self.expr.subs(u, e) for e in (1, -1))
+            raw = tuple(self._recursion_at(e) for e in (1, -1))
+        else:
+            raw = tuple(self.expr.subs(u, e) for e in (1, -1))
+        return tuple(v if _nested_transcendental(v) else _tidy_constant(v) for v in raw)
 
     def mp(self, value):
         """k(value) at the current mpmath precision."""
