@@ -7,7 +7,7 @@ A :class:`DotProductKernel` bundles one network's kernel in every form asympt ne
   quadrature of the dual maps for activations without one);
 * ``k.mp(u)`` / ``k.mp_theta(theta)``: mpmath evaluators at the caller's precision (``mp_theta``
   evaluates k(cos theta) with enough guard digits for 1 - u ~ theta^2 / 2);
-* ``value_at_one`` (exact, tidied when SymPy can), ``end_value(+-1)`` (exact as the closed form gives it),
+* ``value_at_one`` (exact, tidied when SymPy can), ``end_value(+-1)`` (exact, tidied only when cheap),
   ``series(n)``, ``singular(at)``, ``polynomial_degree(parity)``.
 
 Conventions: :mod:`asympt.core.conventions`. (Slightly over 500 lines on purpose: one object and its
@@ -504,7 +504,7 @@ def _tidy_constant(value):
 
     Left as it is (still exact, only not tidied) when it nests transcendental functions and has more
     than ``_SIMPLIFY_NESTED_OPS`` operations, or when the simplified form is not the same number: SymPy
-    1.12-1.13 simplifies k(-1) of the 4-layer sin random-features kernel with a bias into an expression
+    1.14 simplifies k(-1) of the 4-layer sin random-features kernel with a bias into an expression
     holding a free ``_Dummy`` symbol. The simplified form is kept only if it has no free symbol and agrees
     with the original to 30 digits (both evaluated by ``sympy.N`` at 40)."""
     if _nested_transcendental(value) and sympy.count_ops(value) > _SIMPLIFY_NESTED_OPS:
