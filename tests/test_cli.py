@@ -151,6 +151,8 @@ REFUSED_BEFORE_WORK = [
     (("xi", "--dim", str(LIMITS.dim_cap_target + 1), "--target", "cap:1"), "target 'cap:1'"),
     (("xi", "--dim", str(LIMITS.dim_deep_step + 1), "-a", "relu^0", "--layers", "3", "--train", "last"),
      "3-layer step network"),
+    (("xi", "--dim", str(LIMITS.dim_deep_step + 1), "-a", "heaviside", "--layers", "4", "--train", "last"),
+     "4-layer step network"),
     (("curve", "--dim", str(LIMITS.dim_deep_step + 1), "-a", "step", "--layers", "3", "--train", "last"),
      "--dim"),
     (("curve", "--dim", str(LIMITS.dim_curve + 1)), f"x<={LIMITS.dim_curve}"),

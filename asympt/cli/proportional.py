@@ -11,6 +11,7 @@ import sys
 import click
 
 from .main import json_option
+from .types import FiniteFloat
 
 
 def _lr(text):
@@ -141,12 +142,12 @@ def _plot(d, path):
               help="2: F = a.s(z) + b; 3: one more hidden layer of width 4.")
 @click.option("--link", default="tanh(2*s) + 0.3*s", show_default=True, metavar="EXPR",
               help="Teacher link of s = <x, w*> (parsed by the restricted parser, never evaluated).")
-@click.option("--noise", type=float, default=0.5, show_default=True, help="Label noise standard deviation sigma.")
+@click.option("--noise", type=FiniteFloat(min=0, max=1e6), default=0.5, show_default=True, help="Label noise standard deviation sigma.")
 @click.option("--steps", "-T", type=click.IntRange(1, 2000), default=40, show_default=True, help="GD steps T.")
 @click.option("--lr", "lr", default="auto", show_default=True, metavar="auto|ETA",
               help="First-layer step on the summed loss; auto = 0.2 x the stability bound (printed).")
-@click.option("--head-lr", type=float, default=0.5, show_default=True,
-              help="Step of the head's parameters on the mean loss (0 freezes the head).")
+@click.option("--head-lr", type=FiniteFloat(min=0, max=10), default=0.5, show_default=True,
+              help="Step of the head's parameters on the mean loss, 0..10 (0 freezes the head).")
 @click.option("--window", type=click.IntRange(1, 2000), default=None,
               help="Memory window of the estimator (lags kept); default: all (memory ~ T^2).")
 @click.option("--seed", type=click.IntRange(0, 2**31), default=0, show_default=True, help="Seed of data and init.")
@@ -182,8 +183,6 @@ def gd_risk(samples, features, width, activation, depth, link, noise, steps, lr,
     if plot is not None:
         _check_plot(plot)
     eta = _lr(lr)
-    if not (noise == noise and abs(noise) != float("inf") and noise >= 0):
-        raise InvalidInput(f"--noise must be a finite number >= 0: {noise!r}")
     if linear and (width != 1 or activation != "linear" or depth != 2):
         raise InvalidInput("--linear is the width-1 linear case: it needs --width 1 --activation linear --depth 2 "
                            f"(got --width {width} --activation {activation} --depth {depth})")

@@ -407,10 +407,10 @@ def dim_limit(command: str, target: str | None = None, activation: str | None = 
 
 
 def _is_step(activation: str | None) -> bool:
-    """The step activation, by name or as relu^0."""
+    """The step activation, by name (step, or its alias heaviside) or as relu^0."""
     low = (activation or "").strip().lower()
     power = _POWER.match(low)
-    return low == "step" or bool(power and _RATIONAL.match(power.group(1)) and _float_of(power.group(1)) == 0)
+    return low in ("step", "heaviside") or bool(power and _RATIONAL.match(power.group(1)) and _float_of(power.group(1)) == 0)
 
 
 def check_dim_cost(command: str, dim: int | None, target: str | None = None, activation: str | None = None,

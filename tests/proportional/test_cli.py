@@ -46,7 +46,6 @@ def test_depth_three_and_window_run():
     (["-M", "300", "-N", "200", "--link", "exp(exp(s))"], "finite"),
     (["-M", "300", "-N", "200", "--lr", "3"], "stability bound"),
     (["-M", "300", "-N", "200", "--lr", "fast"], "--lr"),
-    (["-M", "300", "-N", "200", "--noise", "inf"], "--noise"),
     (["-M", "300", "-N", "200", "--linear"], "--linear"),
     (["-M", "300", "-N", "200", "--linear", "-q", "1", "-a", "linear", "--link", "s + 1"], "linear link"),
     (["-M", "200000", "-N", "100000", "--steps", "200"], "GB"),
@@ -58,6 +57,12 @@ def test_errors_are_one_line(args, msg):
     assert r.exit_code == 1, r.output
     assert r.output.startswith("Error: ") and msg in r.output
     assert r.output.count("\n") == 1 and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("args", [["--noise", "inf"], ["--noise", "-1"], ["--head-lr", "11"], ["--head-lr", "nan"]])
+def test_bad_numbers_are_refused_by_the_option_type(args):
+    r = _run("-M", "300", "-N", "200", *args)
+    assert r.exit_code == 2 and args[0] in r.output and "Traceback" not in r.output, r.output
 
 
 def test_plot_is_checked_before_computing(tmp_path):
